@@ -1,0 +1,88 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, Region, Role, User
+from agencies.selectors import district_kecamatan
+from core.codes import AgencyType, Service
+
+
+def _helper(submit_label: str, method: str = "post") -> FormHelper:
+    helper = FormHelper()
+    helper.form_method = method
+    helper.add_input(Submit("submit", submit_label))
+    return helper
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Cari nama lembaga"), required=False)
+    agency_type = forms.ChoiceField(label=_("Jenis lembaga"), required=False,
+                                    choices=[("", _("Semua jenis"))] + AgencyType.choices)
+    service = forms.ChoiceField(label=_("Layanan"), required=False,
+                                choices=[("", _("Semua layanan"))] + Service.choices)
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kecamatan"].choices = [("", _("Semua kecamatan"))] + [
+            (r.code, r.name) for r in district_kecamatan()]
+        self.helper = _helper(_("Cari"), method="get")
+        self.helper.form_class = "row row-cols-md-auto g-2 align-items-end"
+
+
+class AgencyForm(forms.ModelForm):
+    services = forms.MultipleChoiceField(label=_("Layanan yang diberikan"), choices=Service.choices,
+                                         widget=forms.CheckboxSelectMultiple, required=False)
+    kecamatan = forms.ModelMultipleChoiceField(label=_("Kecamatan yang dilayani"), queryset=Region.objects.none(),
+                                               widget=forms.CheckboxSelectMultiple, required=False)
+
+    class Meta:
+        model = Agency
+        fields = ["name", "agency_type", "district", "address", "phone", "email", "contact_person", "is_active"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kecamatan"].queryset = district_kecamatan()
+        self.fields["district"].queryset = Region.objects.filter(level=Region.Level.DISTRICT)
+        if self.instance.pk:
+            self.initial["services"] = list(self.instance.services.values_list("service", flat=True))
+            self.initial["kecamatan"] = list(self.instance.kecamatan_covered.all())
+        self.helper = _helper(_("Simpan"))
+
+
+class UserCreateForm(forms.ModelForm):
+    password = forms.CharField(label=_("Kata sandi awal"), widget=forms.PasswordInput(render_value=True),
+                               help_text=password_validators_help_text_html())
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "phone", "role", "agency"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].required = True
+        self.fields["agency"].queryset = Agency.objects.filter(is_active=True)
+        self.helper = _helper(_("Buat pengguna"))
+
+
+class UserUpdateForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email", "phone", "role", "agency", "is_active"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].required = True
+        self.helper = _helper(_("Simpan"))
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(label=_("Cari nama atau nama pengguna"), required=False)
+    role = forms.ChoiceField(label=_("Peran"), required=False, choices=[("", _("Semua peran"))] + Role.choices)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Cari"), method="get")
+        self.helper.form_class = "row row-cols-md-auto g-2 align-items-end"

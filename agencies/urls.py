@@ -1,0 +1,17 @@
+from django.urls import path
+
+from agencies import views
+
+app_name = "agencies"
+
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("<int:pk>/", views.agency_detail, name="detail"),
+    path("kelola/", views.manage_list, name="manage_list"),
+    path("kelola/baru/", views.agency_create, name="create"),
+    path("kelola/<int:pk>/", views.agency_edit, name="edit"),
+    path("pengguna/", views.user_list, name="user_list"),
+    path("pengguna/baru/", views.user_create, name="user_create"),
+    path("pengguna/<int:pk>/", views.user_edit, name="user_edit"),
+    path("pengguna/<int:pk>/sandi/", views.user_password, name="user_password"),
+]

@@ -1,0 +1,49 @@
+"""What every app shares: the timestamped base model and the append-only audit log."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when, from where and why. Rows are only ever added.
+
+    `object_label` holds a case number, survivor code or username, never a survivor's name or NIK.
+    """
+
+    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("pelaku tindakan"), null=True,
+                              blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Kept apart from the FK so the trail survives a user being removed, and for failed logins.
+    actor_label = models.CharField(_("pengguna"), max_length=150, blank=True)
+    agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", verbose_name=_("lembaga"))
+    action = models.CharField(_("tindakan"), max_length=64, db_index=True)
+    object_type = models.CharField(_("jenis objek"), max_length=64, blank=True)
+    object_id = models.CharField(_("id objek"), max_length=64, blank=True)
+    object_label = models.CharField(_("objek"), max_length=120, blank=True)
+    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    reason = models.TextField(_("alasan"), blank=True)
+    details = models.JSONField(_("rincian"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("peristiwa audit")
+        verbose_name_plural = _("peristiwa audit")
+        indexes = [
+            # The audit page filters by object ("who read this case?") newest first.
+            models.Index(fields=["object_type", "object_id", "-at"], name="audit_object_idx"),
+            # The supervisor's audit page lists one agency's events newest first.
+            models.Index(fields=["agency", "-at"], name="audit_agency_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_label}"

@@ -1,0 +1,78 @@
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from agencies.models import Role
+from core.access import role_required
+from core.forms import AuditFilterForm
+from core.selectors import audit_events_filter, audit_events_visible_to
+
+logger = logging.getLogger(__name__)
+
+HOME_TEMPLATES = {
+    Role.CASEWORKER: "core/home_caseworker.html",
+    Role.SUPERVISOR: "core/home_supervisor.html",
+    Role.PARTNER: "core/home_partner.html",
+    Role.OFFICIAL: "core/home_official.html",
+    Role.ADMIN: "core/home_admin.html",
+}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands on its own home page."""
+    return render(request, HOME_TEMPLATES[request.user.role], {"role": request.user.role})
+
+
+@role_required(Role.ADMIN, Role.SUPERVISOR)
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    events = audit_events_visible_to(user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        events = audit_events_filter(events, action=data["action"], actor=data["actor"],
+                                     object_label=data["object_label"], date_from=data["date_from"],
+                                     date_to=data["date_to"])
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_list.html", {"form": form, "page": page})
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:  # any failure means "down"; the reason goes to the log, not to the caller
+        logger.exception("healthz: database check failed")
+        return False
+
+
+def _broker_ok() -> bool:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+        return bool(client.ping())
+    except Exception:
+        logger.warning("healthz: broker check failed", exc_info=True)
+        return False
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Machine-readable health for the district's monitoring: 200 when healthy, 503 when not."""
+    checks = {"database": "ok" if _database_ok() else "down"}
+    if settings.REDIS_URL:
+        checks["broker"] = "ok" if _broker_ok() else "down"
+    else:
+        checks["broker"] = "not_configured"
+    healthy = all(value != "down" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503)

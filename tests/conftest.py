@@ -1,0 +1,101 @@
+"""Personas shared by every test (conventions: an owner, a member, an outsider).
+
+Setup goes through the real services, so tests walk the same path as users.
+"""
+
+import pytest
+from django.test import Client
+
+from agencies import services as agency_services
+from agencies.models import Agency, Region, Role, User
+from agencies.regions import regions_load
+from core.codes import AgencyType, Service
+
+PASSWORD = "Persona-Sandi-2026"
+
+
+@pytest.fixture
+def regions(db) -> None:
+    regions_load(district_code="73.22")
+
+
+def make_agency(name: str, agency_type: str, services=(), kecamatan=()) -> Agency:
+    return agency_services.agency_create(actor=None, name=name, agency_type=agency_type, services=services,
+                                         kecamatan=Region.objects.filter(code__in=kecamatan))
+
+
+def make_user(username: str, role: str, agency: Agency) -> User:
+    return agency_services.user_create(actor=None, username=username, password=PASSWORD, role=role, agency=agency,
+                                       first_name=username.title(), last_name="Persona")
+
+
+@pytest.fixture
+def uptd(db) -> Agency:
+    return make_agency("UPTD PPA Uji", AgencyType.UPTD_PPA, [Service.COMPLAINT, Service.SOCIAL_REHAB])
+
+
+@pytest.fixture
+def police_agency(db) -> Agency:
+    return make_agency("Unit PPA Polres Uji", AgencyType.POLICE, [Service.LAW_ENFORCEMENT])
+
+
+@pytest.fixture
+def other_agency(db) -> Agency:
+    """Another district's UPTD PPA: its staff are outsiders to our cases."""
+    return make_agency("UPTD PPA Kabupaten Tetangga", AgencyType.UPTD_PPA, [Service.COMPLAINT])
+
+
+@pytest.fixture
+def office(db) -> Agency:
+    return make_agency("DP3AP2KB Uji", AgencyType.UPTD_PPA)
+
+
+@pytest.fixture
+def caseworker(uptd) -> User:
+    return make_user("pendamping_uji", Role.CASEWORKER, uptd)
+
+
+@pytest.fixture
+def supervisor(uptd) -> User:
+    return make_user("koordinator_uji", Role.SUPERVISOR, uptd)
+
+
+@pytest.fixture
+def police_officer(police_agency) -> User:
+    return make_user("polisi_uji", Role.PARTNER, police_agency)
+
+
+@pytest.fixture
+def official(office) -> User:
+    return make_user("pejabat_uji", Role.OFFICIAL, office)
+
+
+@pytest.fixture
+def sysadmin(office) -> User:
+    return make_user("admin_uji", Role.ADMIN, office)
+
+
+@pytest.fixture
+def outsider(other_agency) -> User:
+    return make_user("pendamping_luar", Role.CASEWORKER, other_agency)
+
+
+@pytest.fixture
+def personas(caseworker, supervisor, police_officer, official, sysadmin, outsider) -> dict[str, User]:
+    return {"caseworker": caseworker, "supervisor": supervisor, "police_officer": police_officer,
+            "official": official, "sysadmin": sysadmin, "outsider": outsider}
+
+
+def client_for(user: User | None) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="id")
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def assert_hidden(response) -> None:
+    """Outside a user's rights a page is 404, or a redirect to the login page for the anonymous."""
+    if response.status_code == 302:
+        assert response["Location"].startswith("/akun/login/"), response["Location"]
+    else:
+        assert response.status_code == 404, response.status_code
