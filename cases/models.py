@@ -1,0 +1,424 @@
+"""The case file: intake to closure under the UPTD PPA service standard (Permen PPPA 2/2022).
+
+SIMFONI-PPA counts cases, victims and perpetrators separately (domain.md section 9), so a Case has one
+or more Victims and zero or more Perpetrators; the relationship is stored per victim-perpetrator pair;
+violence types are rows per victim (several allowed); the place comes from the case's one Incident.
+
+Glossary: korban = victim, pelaku = perpetrator, pendampingan = accompaniment, asesmen = assessment,
+terminasi = closure, rujukan = referral, pengaduan = complaint.
+
+Personal data (name, NIK, birth date, address, phone, chronology) lives only in the fields marked
+PERSONAL below. Lists, URLs, logs and audit labels use `Case.number` and `Victim.survivor_code`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, Region
+from core import codes
+from core.models import TimeStampedModel
+
+
+class CaseNumberSequence(models.Model):
+    """The last case number used per district and year; rows are locked while a number is taken."""
+
+    district_code = models.CharField(max_length=13)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["district_code", "year"], name="case_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.district_code}/{self.year}: {self.last}"
+
+
+class Case(TimeStampedModel):
+    number = models.CharField(_("nomor kasus"), max_length=32, unique=True)
+    agency = models.ForeignKey(Agency, verbose_name=_("lembaga penanganan"), on_delete=models.PROTECT,
+                               related_name="cases")
+    stage = models.CharField(_("tahap"), max_length=16, choices=codes.CaseStage.choices,
+                             default=codes.CaseStage.COMPLAINT)
+    assigned_worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("pendamping"), null=True,
+                                        blank=True, on_delete=models.SET_NULL, related_name="assigned_cases")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    # Intake (penerimaan pengaduan)
+    received_at = models.DateTimeField(_("waktu pengaduan diterima"))
+    intake_channel = models.CharField(_("sumber pengaduan"), max_length=16, choices=codes.IntakeChannel.choices)
+    reporter_name = models.CharField(_("nama pelapor"), max_length=150, blank=True)  # PERSONAL
+    reporter_relation = models.CharField(_("hubungan pelapor dengan korban"), max_length=100, blank=True)
+    reporter_contact = models.CharField(_("kontak pelapor"), max_length=100, blank=True)  # PERSONAL
+    intake_request = models.OneToOneField("IntakeRequest", null=True, blank=True, on_delete=models.SET_NULL,
+                                          related_name="case", verbose_name=_("rujukan masuk"))
+
+    # Identification (identifikasi)
+    case_type = models.CharField(_("jenis kasus"), max_length=8, choices=codes.CaseType.choices, blank=True)
+    risk_level = models.CharField(_("tingkat risiko"), max_length=8, choices=codes.RiskLevel.choices, blank=True)
+    responsibility = models.CharField(_("kewenangan"), max_length=12, choices=codes.Responsibility.choices,
+                                      blank=True)
+    identified_at = models.DateTimeField(_("waktu identifikasi"), null=True, blank=True)
+
+    # Time-standard facts, written by the services that cause them (deadlines are computed from these).
+    first_service_at = models.DateTimeField(_("layanan pertama"), null=True, blank=True)
+    police_reported_at = models.DateTimeField(_("dilaporkan ke kepolisian"), null=True, blank=True)
+
+    # Closure (terminasi): requested by the worker, approved by a supervisor.
+    closure_reason = models.TextField(_("alasan terminasi"), blank=True)
+    closure_requested_at = models.DateTimeField(_("terminasi diminta"), null=True, blank=True)
+    closure_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                             on_delete=models.SET_NULL, related_name="+")
+    closed_at = models.DateTimeField(_("waktu terminasi"), null=True, blank=True)
+    closure_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                            on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("kasus")
+        verbose_name_plural = _("kasus")
+        indexes = [
+            # "Kasus saya": a worker's cases, newest first.
+            models.Index(fields=["assigned_worker", "-received_at"], name="case_worker_received_idx"),
+            # The supervisor's unit list and the reports: one agency's cases by received date.
+            models.Index(fields=["agency", "-received_at"], name="case_agency_received_idx"),
+            # Reports count by period of the complaint's received date across agencies.
+            models.Index(fields=["received_at"], name="case_received_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(stage=codes.CaseStage.CLOSED) | (Q(closed_at__isnull=False) & ~Q(closure_reason="")),
+                name="case_closed_has_date_and_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def audit_label(self) -> str:
+        return self.number
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage == codes.CaseStage.CLOSED
+
+
+class Incident(TimeStampedModel):
+    """What happened: one incident per case; its place is each victim's place (SIMFONI counts it per victim)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="incident")
+    occurred_on = models.DateField(_("tanggal kejadian"))
+    place = models.CharField(_("tempat kejadian"), max_length=32, choices=codes.Place.choices)
+    kecamatan = models.ForeignKey(Region, verbose_name=_("kecamatan"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(Region, verbose_name=_("desa/kelurahan"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="incidents")
+    outside_district = models.BooleanField(_("di luar kabupaten (luar daerah)"), default=False)
+    is_online = models.BooleanField(_("terjadi daring / media sosial"), default=False)
+    is_kdrt = models.BooleanField(_("KDRT (kekerasan dalam rumah tangga)"), default=False)
+    tpks_forms = models.JSONField(_("bentuk TPKS"), default=list, blank=True)  # codes.TpksForm values
+    tppo_elements = models.JSONField(_("unsur TPPO"), default=list, blank=True)  # codes.TppoElement values
+    chronology = models.TextField(_("kronologi"), blank=True)  # PERSONAL
+
+    class Meta:
+        indexes = [
+            # Coverage and reports: cases per desa / kecamatan.
+            models.Index(fields=["village"], name="incident_village_idx"),
+            models.Index(fields=["kecamatan"], name="incident_kecamatan_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(outside_district=False) | Q(kecamatan__isnull=True),
+                                   name="incident_outside_has_no_kecamatan"),
+        ]
+
+
+class Victim(TimeStampedModel):
+    """A survivor (korban). Lists and reports show `survivor_code`, never the name or NIK."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="victims")
+    survivor_code = models.CharField(_("kode penyintas"), max_length=16, unique=True)
+    name = models.CharField(_("nama korban"), max_length=150)  # PERSONAL
+    nik = models.CharField(_("NIK"), max_length=16, blank=True)  # PERSONAL
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)  # PERSONAL
+    # The age and its SIMFONI group at the incident date are fixed at intake: re-running a report later
+    # never moves a victim to another group (domain.md section 9).
+    age_at_incident = models.PositiveSmallIntegerField(_("usia saat kejadian"))
+    age_group = models.CharField(_("kelompok usia"), max_length=8, choices=codes.AgeGroup.choices)
+    is_child = models.BooleanField(_("anak (di bawah 18 tahun)"))
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=codes.Sex.choices)
+    education = models.CharField(_("pendidikan"), max_length=16, choices=codes.Education.choices,
+                                 default=codes.Education.OTHER)
+    occupation = models.CharField(_("pekerjaan"), max_length=16, choices=codes.Occupation.choices,
+                                  default=codes.Occupation.NA)
+    marital_status = models.CharField(_("status perkawinan"), max_length=16, choices=codes.MaritalStatus.choices,
+                                      blank=True)
+    has_disability = models.BooleanField(_("penyandang disabilitas"), default=False)
+    disability_kinds = models.JSONField(_("jenis disabilitas"), default=list, blank=True)
+    address_kecamatan = models.ForeignKey(Region, verbose_name=_("kecamatan domisili"), null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="+")
+    address_village = models.ForeignKey(Region, verbose_name=_("desa domisili"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    address_detail = models.CharField(_("alamat"), max_length=255, blank=True)  # PERSONAL
+    phone = models.CharField(_("telepon"), max_length=40, blank=True)  # PERSONAL
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("korban")
+        verbose_name_plural = _("korban")
+        indexes = [
+            # Possible-duplicate check at intake: the same NIK, or the same name and birth date.
+            models.Index(fields=["nik"], name="victim_nik_idx"),
+            models.Index(fields=["name", "birth_date"], name="victim_name_birth_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.survivor_code
+
+    @property
+    def audit_label(self) -> str:
+        return self.survivor_code
+
+
+class VictimViolence(models.Model):
+    """One violence type for one victim; a victim with several types counts once in each (SIMFONI)."""
+
+    victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="violence_types")
+    violence_type = models.CharField(_("jenis kekerasan"), max_length=16, choices=codes.ViolenceType.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["victim", "violence_type"], name="victim_violence_unique")]
+
+    def __str__(self) -> str:
+        return self.get_violence_type_display()
+
+
+class Perpetrator(TimeStampedModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="perpetrators")
+    name = models.CharField(_("nama pelaku"), max_length=150, blank=True)  # PERSONAL
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=codes.Sex.choices)
+    age = models.PositiveSmallIntegerField(_("usia"), null=True, blank=True)
+    # Known to be a child even when the exact age is not: decides mediation vs diversion (UU 11/2012 SPPA).
+    is_child = models.BooleanField(_("pelaku anak (di bawah 18 tahun)"), default=False)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("pelaku")
+        verbose_name_plural = _("pelaku")
+
+    def __str__(self) -> str:
+        return f"P{self.pk}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.case.number}/P{self.pk}"
+
+
+class VictimPerpetrator(models.Model):
+    """The relationship is a property of the pair (SIMFONI's relationship totals count pairs)."""
+
+    victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="perpetrator_links")
+    perpetrator = models.ForeignKey(Perpetrator, on_delete=models.CASCADE, related_name="victim_links")
+    relationship = models.CharField(_("hubungan dengan korban"), max_length=16, choices=codes.Relationship.choices,
+                                    default=codes.Relationship.NA)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["victim", "perpetrator"], name="victim_perpetrator_unique")]
+
+    def __str__(self) -> str:
+        return self.get_relationship_display()
+
+
+class Assessment(TimeStampedModel):
+    """Asesmen biopsikososial: the victim's needs, made before any intervention plan."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField(_("waktu asesmen"))
+    need_health = models.BooleanField(_("kesehatan"), default=False)
+    need_psychological = models.BooleanField(_("dukungan psikologis"), default=False)
+    need_social = models.BooleanField(_("sosial"), default=False)
+    need_economic = models.BooleanField(_("ekonomi"), default=False)
+    need_education = models.BooleanField(_("pendidikan"), default=False)
+    need_legal = models.BooleanField(_("bantuan hukum"), default=False)
+    need_safety = models.BooleanField(_("keamanan"), default=False)
+    need_shelter = models.BooleanField(_("rumah aman / penampungan"), default=False)
+    risk_level = models.CharField(_("tingkat risiko"), max_length=8, choices=codes.RiskLevel.choices)
+    notes = models.TextField(_("catatan asesmen"), blank=True)  # PERSONAL
+
+    class Meta:
+        ordering = ["-assessed_at"]
+
+
+class PlannedService(TimeStampedModel):
+    """One line of the intervention plan (rencana intervensi): a service, who gives it and by when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="planned_services")
+    service = models.CharField(_("layanan"), max_length=32, choices=codes.Service.choices)
+    provider_agency = models.ForeignKey(Agency, verbose_name=_("lembaga pemberi layanan"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    provider_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("petugas pemberi layanan"),
+                                      null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField(_("target tanggal"))
+    notes = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(provider_agency__isnull=False) | Q(provider_user__isnull=False),
+                                   name="planned_service_has_provider"),
+        ]
+
+
+class ServiceDelivery(TimeStampedModel):
+    """A service given to a victim; the statistics of services given count these rows."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="service_deliveries")
+    victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="service_deliveries")
+    planned = models.ForeignKey(PlannedService, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="deliveries")
+    service = models.CharField(_("layanan"), max_length=32, choices=codes.Service.choices)
+    delivered_on = models.DateField(_("tanggal layanan"))
+    provider_agency = models.ForeignKey(Agency, verbose_name=_("lembaga pemberi layanan"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="service_deliveries")
+    provider_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    notes = models.TextField(_("catatan"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["-delivered_on", "-id"]
+        indexes = [
+            # Reports: services given in a period.
+            models.Index(fields=["delivered_on"], name="delivery_date_idx"),
+        ]
+
+
+class Accompaniment(TimeStampedModel):
+    """Pendampingan: a session in which a worker accompanies the victim (police, court, visum, ...)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="accompaniments")
+    occurred_at = models.DateTimeField(_("waktu pendampingan"))
+    kind = models.CharField(_("jenis pendampingan"), max_length=16, choices=codes.AccompanimentKind.choices)
+    accompanied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("didampingi oleh"),
+                                       on_delete=models.PROTECT, related_name="+")
+    notes = models.TextField(_("catatan"), blank=True)  # PERSONAL
+
+    class Meta:
+        ordering = ["-occurred_at"]
+
+
+class Consent(TimeStampedModel):
+    """Informed consent (UU 27/2022 PDP Pasal 22-26): what, by whom, which form, when; withdrawal kept."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="consents")
+    scopes = models.JSONField(_("cakupan persetujuan"), default=list)  # codes.ConsentScope values
+    # Agency types the victim agreed to share identifying data with (codes.AgencyType values).
+    sharing_agency_types = models.JSONField(_("boleh dibagikan kepada"), default=list, blank=True)
+    given_by = models.CharField(_("diberikan oleh"), max_length=12, choices=codes.ConsentGiver.choices)
+    given_by_name = models.CharField(_("nama pemberi persetujuan"), max_length=150, blank=True)  # PERSONAL
+    legal_basis = models.TextField(_("dasar hukum / alasan"), blank=True)
+    form_version = models.CharField(_("versi formulir"), max_length=32)
+    given_at = models.DateTimeField(_("waktu persetujuan"))
+    # A child's consent given by someone other than a parent who is the perpetrator, or a legal basis
+    # instead of consent, needs a supervisor's approval (UU 27/2022 Pasal 25).
+    needs_approval = models.BooleanField(default=False)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("alasan pencabutan"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["-given_at"]
+
+    @property
+    def is_effective(self) -> bool:
+        return self.withdrawn_at is None and (not self.needs_approval or self.approved_at is not None)
+
+
+class Mediation(TimeStampedModel):
+    """A mediation the law allows (never TPKS or TPPO with an adult perpetrator: UU 12/2022 Pasal 23)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mediations")
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="+")
+    mediator = models.CharField(_("mediator"), max_length=150)
+    parties = models.TextField(_("para pihak"))  # PERSONAL
+    held_on = models.DateField(_("tanggal mediasi"))
+    record = models.TextField(_("berita acara"), blank=True)  # PERSONAL
+    agreement = models.TextField(_("kesepakatan"), blank=True)  # PERSONAL
+    follow_up_on = models.DateField(_("tanggal pemantauan kesepakatan"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["-held_on"]
+
+
+class CaseNote(TimeStampedModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(_("catatan"))  # PERSONAL
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class Attachment(TimeStampedModel):
+    """A document or photo, stored under the private media root and served only through an audited view."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    document_type = models.CharField(_("jenis dokumen"), max_length=24, choices=codes.DocumentType.choices)
+    file = models.FileField(_("berkas"), upload_to="cases/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class IntakeRequest(TimeStampedModel):
+    """A referral into the UPTD PPA's intake queue (from PATBM, PUSPAGA, a village or another district),
+    to be registered as a case. It carries a summary without the source's own file."""
+
+    class Status(models.TextChoices):
+        PENDING = "menunggu", _("Menunggu registrasi")
+        REGISTERED = "terdaftar", _("Terdaftar sebagai kasus")
+        DECLINED = "ditolak", _("Ditolak")
+
+    target_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="intake_requests",
+                                      verbose_name=_("lembaga tujuan"))
+    source_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="intake_requests_sent",
+                                      verbose_name=_("lembaga pengirim"))
+    source_label = models.CharField(_("rujukan dari"), max_length=120, blank=True)
+    urgency = models.CharField(_("urgensi"), max_length=8, choices=codes.Urgency.choices,
+                               default=codes.Urgency.NORMAL)
+    summary = models.TextField(_("ringkasan"))  # PERSONAL (may describe the family)
+    contact_hint = models.CharField(_("cara menghubungi"), max_length=255, blank=True)  # PERSONAL
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(_("alasan penolakan"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The intake queue: one agency's pending requests, oldest first.
+            models.Index(fields=["target_agency", "status", "created_at"], name="intake_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"R-{self.pk}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"R-{self.pk}"

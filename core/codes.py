@@ -176,3 +176,96 @@ class AgencyType(models.TextChoices):
     LPSK = "lpsk", _("LPSK")
     NGO = "ngo", _("LSM / NGO")
     BUPATI = "bupati", _("Kantor Bupati")
+
+
+class CaseStage(models.TextChoices):
+    """The workflow of the UPTD PPA service standard (Permen PPPA 2/2022), in order."""
+
+    COMPLAINT = "pengaduan", _("Pengaduan")
+    IDENTIFICATION = "identifikasi", _("Identifikasi")
+    ASSESSMENT = "asesmen", _("Asesmen")
+    PLANNING = "rencana", _("Rencana intervensi")
+    INTERVENTION = "pelaksanaan", _("Pelaksanaan intervensi")
+    MONITORING = "pemantauan", _("Pemantauan dan evaluasi")
+    CLOSED = "terminasi", _("Terminasi")
+
+
+class TpksForm(models.TextChoices):
+    """UU 12/2022 (TPKS) Pasal 4(1) and the main forms of Pasal 4(2)."""
+
+    HARASSMENT_NONPHYSICAL = "pelecehan_nonfisik", _("Pelecehan seksual nonfisik")
+    HARASSMENT_PHYSICAL = "pelecehan_fisik", _("Pelecehan seksual fisik")
+    FORCED_CONTRACEPTION = "pemaksaan_kontrasepsi", _("Pemaksaan kontrasepsi")
+    FORCED_STERILISATION = "pemaksaan_sterilisasi", _("Pemaksaan sterilisasi")
+    FORCED_MARRIAGE = "pemaksaan_perkawinan", _("Pemaksaan perkawinan")
+    SEXUAL_TORTURE = "penyiksaan_seksual", _("Penyiksaan seksual")
+    SEXUAL_EXPLOITATION = "eksploitasi_seksual", _("Eksploitasi seksual")
+    SEXUAL_SLAVERY = "perbudakan_seksual", _("Perbudakan seksual")
+    ELECTRONIC = "kekerasan_seksual_elektronik", _("Kekerasan seksual berbasis elektronik")
+    RAPE = "perkosaan", _("Perkosaan")
+    INDECENT_ASSAULT = "perbuatan_cabul", _("Perbuatan cabul")
+    CHILD_SEXUAL_ABUSE = "persetubuhan_anak", _("Persetubuhan/eksploitasi seksual terhadap anak")
+    FORCED_PROSTITUTION = "pemaksaan_pelacuran", _("Pemaksaan pelacuran")
+    OTHER = "lainnya", _("Bentuk TPKS lain menurut undang-undang")
+
+
+class TppoElement(models.TextChoices):
+    """Elements of trafficking, UU 21/2007 (PTPPO) Pasal 1: process, means, purpose."""
+
+    RECRUITMENT = "proses_perekrutan", _("Proses: perekrutan")
+    TRANSPORT = "proses_pengangkutan", _("Proses: pengangkutan")
+    HARBOURING = "proses_penampungan", _("Proses: penampungan")
+    SENDING = "proses_pengiriman", _("Proses: pengiriman")
+    TRANSFER = "proses_pemindahan", _("Proses: pemindahan")
+    RECEIPT = "proses_penerimaan", _("Proses: penerimaan")
+    FORCE = "cara_kekerasan", _("Cara: kekerasan atau ancaman")
+    ABDUCTION = "cara_penculikan", _("Cara: penculikan")
+    CONFINEMENT = "cara_penyekapan", _("Cara: penyekapan")
+    FORGERY = "cara_pemalsuan", _("Cara: pemalsuan")
+    DECEPTION = "cara_penipuan", _("Cara: penipuan")
+    ABUSE_OF_POWER = "cara_penyalahgunaan", _("Cara: penyalahgunaan kekuasaan atau posisi rentan")
+    DEBT_BONDAGE = "cara_jeratan_utang", _("Cara: jeratan utang")
+    PAYMENT = "cara_bayaran", _("Cara: bayaran")
+    EXPLOITATION = "tujuan_eksploitasi", _("Tujuan: eksploitasi")
+
+
+class Urgency(models.TextChoices):
+    EMERGENCY = "darurat", _("Darurat")
+    SOON = "segera", _("Segera")
+    NORMAL = "biasa", _("Biasa")
+
+
+class AccompanimentKind(models.TextChoices):
+    POLICE = "kepolisian", _("Kepolisian")
+    PROSECUTOR = "kejaksaan", _("Kejaksaan")
+    COURT = "pengadilan", _("Pengadilan")
+    MEDICAL = "medis", _("Medis / visum")
+    PSYCHOLOGICAL = "psikologis", _("Psikologis")
+    RELIGIOUS = "rohani", _("Rohani / tokoh agama")
+    HOME_VISIT = "kunjungan_rumah", _("Kunjungan rumah")
+
+
+class ConsentScope(models.TextChoices):
+    SERVICES = "layanan", _("Menerima layanan")
+    SHARING = "berbagi", _("Berbagi data dengan lembaga mitra")
+    DATA_USE = "data", _("Penggunaan data untuk pencatatan dan statistik")
+    MEDIATION = "mediasi", _("Mediasi")
+
+
+class ConsentGiver(models.TextChoices):
+    SELF = "korban", _("Korban sendiri")
+    PARENT = "orang_tua", _("Orang tua")
+    GUARDIAN = "wali", _("Wali")
+    LEGAL_BASIS = "dasar_hukum", _("Tanpa persetujuan: dasar hukum")
+
+
+class DocumentType(models.TextChoices):
+    COMPLAINT_FORM = "formulir_pengaduan", _("Formulir pengaduan")
+    CONSENT = "informed_consent", _("Informed consent")
+    ASSESSMENT = "lembar_asesmen", _("Lembar asesmen")
+    PLAN = "rencana_intervensi", _("Rencana intervensi")
+    REFERRAL_LETTER = "surat_rujukan", _("Surat rujukan")
+    MEDIATION_RECORD = "berita_acara_mediasi", _("Berita acara mediasi")
+    VISUM = "visum", _("Visum")
+    PHOTO = "foto", _("Foto")
+    OTHER = "lainnya", _("Lainnya")

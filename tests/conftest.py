@@ -99,3 +99,37 @@ def assert_hidden(response) -> None:
         assert response["Location"].startswith("/akun/login/"), response["Location"]
     else:
         assert response.status_code == 404, response.status_code
+
+
+# --- Cases: registered through the real intake service -------------------------------------------
+
+def register_case(actor: User, *, agency: Agency | None = None, received_at=None, occurred_on=None,
+                  victims=None, perpetrators=None, village_code: str | None = "73.22.03.2004",
+                  violence_types=("fisik",), place="rumah_tangga", victim_age=15, victim_sex="P",
+                  tpks_forms=(), tppo_elements=(), perpetrator_is_child=False, assigned_worker=None, **extra):
+    """A synthetic case with one victim and one perpetrator unless told otherwise.
+
+    Needs the `regions` fixture when village_code is given (the default is a desa in Masamba).
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases import services as case_services
+
+    received_at = received_at or timezone.now() - timedelta(hours=1)
+    occurred_on = occurred_on or timezone.localdate(received_at) - timedelta(days=2)
+    village = Region.objects.get(code=village_code) if village_code else None
+    if victims is None:
+        victims = [case_services.VictimData(name="Korban Sintetis", sex=victim_sex, age=victim_age,
+                                            violence_types=list(violence_types))]
+    if perpetrators is None:
+        perpetrators = [case_services.PerpetratorData(sex="L", age=16 if perpetrator_is_child else 35,
+                                                      is_child=perpetrator_is_child,
+                                                      relationships={0: "tetangga"})]
+    incident = case_services.IncidentData(occurred_on=occurred_on, place=place, village=village,
+                                          kecamatan=village.parent if village else None,
+                                          tpks_forms=list(tpks_forms), tppo_elements=list(tppo_elements))
+    return case_services.case_register(actor=actor, agency=agency or actor.agency, received_at=received_at,
+                                       intake_channel="langsung", incident=incident, victims=victims,
+                                       perpetrators=perpetrators, assigned_worker=assigned_worker, **extra)

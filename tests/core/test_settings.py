@@ -9,9 +9,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True,
-                          env={**clean_env, **env}, timeout=120)
+    clean_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**clean_env, **env},
+        timeout=120,
+    )
 
 
 def test_startup_without_secret_key_fails_with_a_clear_message():
@@ -27,7 +37,14 @@ def test_startup_without_allowed_hosts_fails_with_a_clear_message():
 
 
 def test_check_deploy_is_clean_in_a_proper_production_environment():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="0",
-                     SECRET_KEY="k3y-" + "aZ9_qW8-eR7" * 6, ALLOWED_HOSTS="simpul.luwuutarakab.go.id")
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="k3y-" + "aZ9_qW8-eR7" * 6,
+        ALLOWED_HOSTS="simpul.luwuutarakab.go.id",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
