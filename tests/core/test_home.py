@@ -49,3 +49,10 @@ def test_login_page_speaks_english_when_chosen(db):
     page = client.get("/akun/login/").content.decode()
     assert 'lang="en"' in page
     assert "Sign in to Simpul" in page
+
+
+def test_indonesian_stays_the_default_whatever_the_browser_prefers(db):
+    from django.test import Client
+
+    page = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").get("/akun/login/").content.decode()
+    assert 'lang="id"' in page and "Masuk ke Simpul" in page
