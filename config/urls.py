@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from core.views import healthz
+from core.views import AuditedPasswordChangeView, AuditedPasswordResetConfirmView, healthz
 
 urlpatterns = [
     path("", include("core.urls")),
-    # login, logout, password_change, password_reset and their confirmations, with our templates
+    # Password changes are audited; the rest of Django's account views (login, logout, reset) as they are.
+    path("akun/password_change/", AuditedPasswordChangeView.as_view(), name="password_change"),
+    path("akun/reset/<uidb64>/<token>/", AuditedPasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("akun/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("lembaga/", include("agencies.urls")),

@@ -1,6 +1,7 @@
 import logging
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from agencies.models import Role
 from core.access import role_required
+from core.audit import audit_record
 from core.forms import AuditFilterForm
 from core.selectors import audit_events_filter, audit_events_visible_to
 
@@ -76,3 +78,21 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["broker"] = "not_configured"
     healthy = all(value != "down" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503)
+
+
+class AuditedPasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, with the change written to the audit log."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(actor=self.request.user, action="auth.password_change", request=self.request)
+        return response
+
+
+class AuditedPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's password reset by emailed link, with the reset written to the audit log."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(actor=form.user, action="auth.password_reset", request=self.request)
+        return response

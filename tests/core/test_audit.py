@@ -54,3 +54,26 @@ def test_audit_filter_rejects_reversed_dates_with_a_message(personas):
     page = client_for(personas["sysadmin"]).get(
         "/audit/", {"date_from": "2026-11-10", "date_to": "2026-11-01"}).content.decode()
     assert "Tanggal awal harus sebelum tanggal akhir." in page
+
+
+def test_password_change_is_audited_and_keeps_the_user_logged_in(caseworker):
+    client = client_for(caseworker)
+    response = client.post("/akun/password_change/", {
+        "old_password": PASSWORD, "new_password1": "Sandi-Baru-Sekali-26", "new_password2": "Sandi-Baru-Sekali-26"})
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="auth.password_change", actor=caseworker).exists()
+    assert client.get("/").status_code == 200
+
+
+def test_password_reset_by_email_link_is_audited(caseworker, mailoutbox):
+    import re
+
+    caseworker.email = "pendamping@contoh.simpul.test"
+    caseworker.save()
+    client = client_for(None)
+    client.post("/akun/password_reset/", {"email": caseworker.email})
+    link = re.search(r"http://testserver(/akun/reset/\S+/)", mailoutbox[0].body).group(1)
+    form_url = client.get(link).url  # Django swaps the token for a session marker
+    client.post(form_url, {"new_password1": "Sandi-Reset-Sekali-26", "new_password2": "Sandi-Reset-Sekali-26"})
+    assert AuditEvent.objects.filter(action="auth.password_reset", actor=caseworker).exists()
+    assert client_for(None).login(username=caseworker.username, password="Sandi-Reset-Sekali-26")
