@@ -177,6 +177,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "simpul@localhost")
 # The district whose kecamatan and desa the forms offer (Kemendagri code; 73.22 is Luwu Utara).
 DISTRICT_CODE = os.environ.get("DISTRICT_CODE", "73.22")
 
+# Published reports hide counts from 1 to this threshold (shown "<3" for 2), with complementary suppression.
+REPORT_SUPPRESSION_THRESHOLD = env_int("REPORT_SUPPRESSION_THRESHOLD", 2)
+
 # Production hardening; each can be relaxed from the environment for an HTTP-only intranet.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY", False) else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

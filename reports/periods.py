@@ -1,0 +1,119 @@
+"""Report periods: a month (2026-10), a quarter (2026-Q4) or a year (2026), in WITA.
+
+A period is a range of local dates, start and end inclusive; the database filters use the aware
+datetimes of its first instant and of the instant after its last day, so the received-date index serves them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+             "Oktober", "November", "Desember"]
+
+
+class PeriodError(ValueError):
+    """The period cannot be read; the message is for the official."""
+
+
+class Kind:
+    MONTHLY = "bulanan"
+    QUARTERLY = "triwulan"
+    ANNUAL = "tahunan"
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    start: date
+    end: date  # inclusive
+
+    @classmethod
+    def parse(cls, kind: str, text: str) -> Period:
+        """'2026-10' (bulanan), '2026-Q4' (triwulan) or '2026' (tahunan)."""
+        text = (text or "").strip().upper()
+        if kind == Kind.MONTHLY and (m := re.fullmatch(r"(\d{4})-(\d{1,2})", text)):
+            year, month = int(m[1]), int(m[2])
+            if 1 <= month <= 12:
+                start = date(year, month, 1)
+                return cls(kind, start, _add_months(start, 1) - timedelta(days=1))
+        if kind == Kind.QUARTERLY and (m := re.fullmatch(r"(\d{4})-Q([1-4])", text)):
+            start = date(int(m[1]), 3 * (int(m[2]) - 1) + 1, 1)
+            return cls(kind, start, _add_months(start, 3) - timedelta(days=1))
+        if kind == Kind.ANNUAL and re.fullmatch(r"\d{4}", text):
+            return cls(kind, date(int(text), 1, 1), date(int(text), 12, 31))
+        examples = {Kind.MONTHLY: "2026-10", Kind.QUARTERLY: "2026-Q4", Kind.ANNUAL: "2026"}
+        raise PeriodError(_("Periode tidak dapat dibaca. Contoh yang benar: %(example)s.")
+                          % {"example": examples.get(kind, "2026-10")})
+
+    @classmethod
+    def containing(cls, kind: str, day: date) -> Period:
+        if kind == Kind.MONTHLY:
+            return cls.parse(kind, f"{day.year}-{day.month:02d}")
+        if kind == Kind.QUARTERLY:
+            return cls.parse(kind, f"{day.year}-Q{(day.month - 1) // 3 + 1}")
+        return cls.parse(Kind.ANNUAL, str(day.year))
+
+    @classmethod
+    def last_complete(cls, kind: str, today: date) -> Period:
+        """The period that ended most recently before `today` (what the beat schedule reports on)."""
+        return cls.containing(kind, cls.containing(kind, today).start - timedelta(days=1))
+
+    @property
+    def code(self) -> str:
+        if self.kind == Kind.MONTHLY:
+            return f"{self.start.year}-{self.start.month:02d}"
+        if self.kind == Kind.QUARTERLY:
+            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+        return str(self.start.year)
+
+    @property
+    def label(self) -> str:
+        """Indonesian label for the cover and the tables: 'Oktober 2026', 'Triwulan IV 2026', 'Tahun 2026'."""
+        if self.kind == Kind.MONTHLY:
+            return f"{MONTHS_ID[self.start.month - 1]} {self.start.year}"
+        if self.kind == Kind.QUARTERLY:
+            return f"Triwulan {['I', 'II', 'III', 'IV'][(self.start.month - 1) // 3]} {self.start.year}"
+        return f"Tahun {self.start.year}"
+
+    @property
+    def months(self) -> list[date]:
+        months, day = [], self.start
+        while day <= self.end:
+            months.append(day)
+            day = _add_months(day, 1)
+        return months
+
+    def previous(self) -> Period:
+        return Period.containing(self.kind, self.start - timedelta(days=1))
+
+    def year_before(self) -> Period:
+        return Period.containing(self.kind, date(self.start.year - 1, self.start.month, 1))
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """[first instant, instant after the last day) in WITA, as aware datetimes."""
+        tz = timezone.get_default_timezone()
+        return (datetime.combine(self.start, time.min, tzinfo=tz),
+                datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz))
+
+    def is_over(self, today: date) -> bool:
+        return self.end < today
+
+
+def month_label(day: date) -> str:
+    return f"{MONTHS_ID[day.month - 1][:3]} {day.year}"
+
+
+def trailing_months(end: date, count: int = 12) -> list[date]:
+    first = _add_months(date(end.year, end.month, 1), -(count - 1))
+    return [_add_months(first, i) for i in range(count)]

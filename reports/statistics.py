@@ -1,0 +1,623 @@
+"""The statistics of a period, computed in the database (values/annotate/Count, conditional aggregation).
+
+Definitions (the same text is on the definitions page and in the PDF, see DEFINITIONS below):
+
+* **The date that puts a record in a period** is the date the complaint was received (`Case.received_at`,
+  WITA), SIMFONI-PPA's practice of counting by input. Every breakdown table uses it. Two service-quality
+  figures measure the unit's work in the period instead and say so: cases closed (by the closure date)
+  and the open caseload (cases open at the end of the period).
+* **Cases, victims and perpetrators are counted separately** (SIMFONI-PPA; domain.md section 9): a case
+  has one or more victims and zero or more perpetrators.
+* Victim breakdowns (sex, age group, child/adult, category, place, education, occupation, marital
+  status, disability, kecamatan) count each victim once and sum to the number of victims.
+* **Age group** is the SIMFONI band (0-5, 6-12, 13-17, 18-24, 25-44, 45-59, 60+) of the age at the
+  incident date, fixed at registration, so re-running a report never moves a victim to another band.
+  Child = under 18 at the incident (UU 35/2014 Pasal 1).
+* **Violence types**: a victim counts once in each type they suffered, so the type totals exceed the
+  number of victims.
+* **Place**: one per victim, the place of the case's incident.
+* **Relationship** is counted per victim-perpetrator pair; the total is the number of pairs.
+* **Perpetrators** by sex and by age band (the SIMFONI bands applied to the recorded age; "tidak
+  diketahui" when no age was recorded).
+* **Services**: a victim counts once for each kind of service recorded for them (ServiceDelivery), for the
+  victims of the period's cases, as recorded when the report is made.
+* **Kecamatan** is the kecamatan of the incident; "luar daerah" when it happened outside the district.
+* **Rates per 100,000** use the district's population (Region of settings.DISTRICT_CODE); a rate for a
+  month or quarter is for that period, not annualised.
+* **Service quality**: complaints followed up within the standard = cases identified (identifikasi)
+  no later than 3 working days (Monday-Friday; public holidays are not known to Simpul) after the day the
+  complaint was received (UPTD PPA standard, domain.md section 2), out of the cases identified plus
+  those whose 3 days have passed unidentified; median days from complaint to first service; open
+  caseload per caseworker at the end of the period; cases closed in the period (by closure date).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import (
+    Case as When_,  # noqa: N814  (Django's conditional Case, renamed: "Case" is our case model)
+)
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, ExtractIsoWeekDay, TruncDate, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from agencies.models import Region
+from cases.models import Case, Perpetrator, ServiceDelivery, Victim, VictimPerpetrator, VictimViolence
+from core import codes
+from reports.periods import Period, month_label, trailing_months
+
+
+# The UPTD PPA standard: a complaint is followed up (identified) within 3 working days (domain.md section 2).
+# The rule is the cases app's (cases/deadlines.py add_working_days): due N working days after the received
+# moment, same time of day; a complaint received on a weekend counts from Monday 00:00. The setting is theirs.
+def follow_up_working_days() -> int:
+    return int(getattr(settings, "CASE_FOLLOW_UP_WORKING_DAYS", 3))
+
+
+def follow_up_offsets(days: int | None = None) -> dict[int, int]:
+    """ISO weekday of the received day -> calendar days to the deadline (from the moment on Mon-Fri, from
+    the received day's 00:00 on Sat/Sun). Mon->Thu, Tue->Fri, Wed/Thu/Fri->+5, Sat->Thu 00:00 (+5), Sun->+4."""
+    days = follow_up_working_days() if days is None else days
+    offsets = {}
+    for iso in range(1, 8):
+        weekday = iso - 1
+        shift = 7 - weekday if weekday >= 5 else 0  # a weekend complaint counts from Monday
+        start = (weekday + shift) % 7
+        added = extra = 0
+        while added < days:
+            extra += 1
+            if (start + extra) % 7 < 5:
+                added += 1
+        offsets[iso] = shift + extra
+    return offsets
+
+
+UNKNOWN = "__unknown__"
+OUTSIDE = "__outside__"
+
+
+@dataclass
+class Table:
+    """A breakdown table: rows x columns of counts, with optional row totals (a "Jumlah" column) and
+    column totals (a "Jumlah" row). `unit` names what one count is (victims, cases, pairs...)."""
+
+    key: str
+    title: str
+    unit: str
+    row_header: str
+    columns: list[str]
+    rows: list[list]  # [label, [counts...]]
+    row_totals: bool = True
+    col_totals: bool = True
+    note: str = ""
+    sensitive: bool = True  # counts of people: suppressed in the published edition
+
+    def matrix(self) -> list[list[int]]:
+        """The counts with their totals: each row [cells..., row total?], then the totals row."""
+        body = [list(values) + ([sum(values)] if self.row_totals else []) for _label, values in self.rows]
+        if self.col_totals:
+            width = len(self.columns) + (1 if self.row_totals else 0)
+            body.append([sum(row[i] for row in body) for i in range(width)])
+        return body
+
+    @property
+    def grand_total(self) -> int:
+        return sum(sum(values) for _label, values in self.rows)
+
+
+@dataclass
+class Comparison:
+    label: str
+    current: int
+    previous: int
+    year_before: int
+
+    @staticmethod
+    def _change(now: int, before: int) -> float | None:
+        return None if before == 0 else round(100.0 * (now - before) / before, 1)
+
+    @property
+    def change_previous(self) -> float | None:
+        return self._change(self.current, self.previous)
+
+    @property
+    def change_year_before(self) -> float | None:
+        return self._change(self.current, self.year_before)
+
+
+@dataclass
+class Quality:
+    follow_up_on_time: int = 0
+    follow_up_due: int = 0  # on time + late (identified late, or 3 working days passed unidentified)
+    referrals_on_time: int | None = None  # None until the referrals app provides network figures
+    referrals_due: int | None = None
+    first_service_cases: int = 0
+    median_days_to_first_service: float | None = None
+    open_cases: int = 0
+    open_unassigned: int = 0
+    workers_with_open_cases: int = 0
+    max_open_per_worker: int = 0
+    closed_in_period: int = 0
+
+    @staticmethod
+    def _share(part: int | None, whole: int | None) -> float | None:
+        return None if not whole else round(100.0 * part / whole, 1)
+
+    @property
+    def follow_up_share(self) -> float | None:
+        return self._share(self.follow_up_on_time, self.follow_up_due)
+
+    @property
+    def referrals_share(self) -> float | None:
+        return self._share(self.referrals_on_time, self.referrals_due)
+
+    @property
+    def open_per_worker(self) -> float | None:
+        if not self.workers_with_open_cases:
+            return None
+        return round((self.open_cases - self.open_unassigned) / self.workers_with_open_cases, 1)
+
+
+@dataclass
+class Rate:
+    label: str
+    count: int
+    population: int | None
+
+    @property
+    def per_100k(self) -> float | None:
+        return None if not self.population else round(100_000.0 * self.count / self.population, 2)
+
+
+@dataclass
+class Statistics:
+    period: Period
+    generated_at: datetime
+    district_name: str
+    cases: int
+    victims: int
+    perpetrators: int
+    pairs: int
+    kdrt_cases: int
+    child_victims: int
+    comparisons: list[Comparison]
+    rates: list[Rate]
+    trend: list[dict]  # [{"month": "Jan 2026", "cases": n, "victims": n}] for the 12 months ending at the period
+    tables: list[Table]
+    quality: Quality
+
+    def table(self, key: str) -> Table:
+        return next(t for t in self.tables if t.key == key)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["period"] = {"kind": self.period.kind, "code": self.period.code, "label": self.period.label}
+        data["generated_at"] = self.generated_at.isoformat()
+        return data
+
+
+# --- querysets of the period ---------------------------------------------------------------------------
+
+def _cases(period: Period) -> QuerySet[Case]:
+    start, end = period.bounds()
+    return Case.objects.filter(received_at__gte=start, received_at__lt=end)
+
+
+def _victims(period: Period) -> QuerySet[Victim]:
+    start, end = period.bounds()
+    return Victim.objects.filter(case__received_at__gte=start, case__received_at__lt=end)
+
+
+def _counts(queryset: QuerySet, *keys: str, distinct: str | None = None) -> dict[tuple, int]:
+    """{(key values...): count} from one GROUP BY query."""
+    aggregate = Count(distinct, distinct=True) if distinct else Count("pk")
+    rows = queryset.values(*keys).annotate(n=aggregate).order_by()
+    return {tuple(row[k] for k in keys): row["n"] for row in rows}
+
+
+def _by_sex_table(key: str, title: str, row_header: str, labels: list[tuple], counts: dict, note: str = "",
+                  unit: str = "") -> Table:
+    """Rows = code list (code, label), columns = Laki-laki / Perempuan; counts keyed (code, sex)."""
+    rows = [[label, [counts.get((code, codes.Sex.MALE), 0), counts.get((code, codes.Sex.FEMALE), 0)]]
+            for code, label in labels]
+    return Table(key, title, unit or _("korban"), row_header, [_("Laki-laki"), _("Perempuan")], rows, note=note)
+
+
+# The victim category of SIMFONI-PPA's local reports (domain.md section 5 table 2), plus adult men.
+CATEGORIES = [((True, codes.Sex.MALE), _l("Anak laki-laki")), ((True, codes.Sex.FEMALE), _l("Anak perempuan")),
+              ((False, codes.Sex.FEMALE), _l("Perempuan dewasa")), ((False, codes.Sex.MALE), _l("Laki-laki dewasa"))]
+CATEGORY_COLUMNS = [(True, codes.Sex.MALE), (True, codes.Sex.FEMALE), (False, codes.Sex.MALE),
+                    (False, codes.Sex.FEMALE)]
+
+
+def _category_column_labels() -> list[str]:
+    return [_("Anak L"), _("Anak P"), _("Dewasa L"), _("Dewasa P")]
+
+
+def _perpetrator_age_band() -> When_:
+    whens = [When(age__gte=low, age__lte=high, then=Value(str(group))) for low, high, group in codes.AGE_GROUP_BOUNDS]
+    return When_(*whens, default=Value(UNKNOWN), output_field=CharField())
+
+
+def _kecamatan_key() -> When_:
+    return When_(When(incident__outside_district=True, then=Value(OUTSIDE)),
+                 When(incident__kecamatan__isnull=False, then=F("incident__kecamatan_id")),
+                 default=Value(UNKNOWN), output_field=CharField())
+
+
+def _kecamatan_rows() -> list[tuple[str, str]]:
+    kecamatan = Region.objects.filter(parent_id=settings.DISTRICT_CODE, level=Region.Level.SUBDISTRICT)
+    return [*kecamatan.order_by("code").values_list("code", "name"),
+            (OUTSIDE, _("Luar daerah")), (UNKNOWN, _("Tidak diketahui"))]
+
+
+# GBVIMS core types, classified in the GBVIMS order (one per victim): mapping proposal of domain.md section 5.
+GBV_RAPE_FORMS = [codes.TpksForm.RAPE, codes.TpksForm.CHILD_SEXUAL_ABUSE]
+GBV_TYPES = [("rape", "Rape"), ("sexual_assault", "Sexual Assault"), ("physical_assault", "Physical Assault"),
+             ("forced_marriage", "Forced Marriage"),
+             ("denial", "Denial of Resources, Opportunities or Services"),
+             ("psychological", "Psychological / Emotional Abuse"), ("non_gbv", "Non-GBV")]
+
+
+def _has_type(violence_type: str) -> Exists:
+    return Exists(VictimViolence.objects.filter(victim=OuterRef("pk"), violence_type=violence_type))
+
+
+def _gbv_class() -> When_:
+    forms = Cast("case__incident__tpks_forms", CharField())  # the JSON list as text: portable SQLite/PostgreSQL
+    rape = Q()
+    for form in GBV_RAPE_FORMS:
+        rape |= Q(tpks_text__contains=f'"{form}"')
+    return When_(
+        When(Q(is_sexual=True) & rape, then=Value("rape")),
+        When(is_sexual=True, then=Value("sexual_assault")),
+        When(is_physical=True, then=Value("physical_assault")),
+        When(tpks_text__contains=f'"{codes.TpksForm.FORCED_MARRIAGE}"', then=Value("forced_marriage")),
+        When(is_neglect=True, then=Value("denial")),
+        When(is_psychological=True, then=Value("psychological")),
+        default=Value("non_gbv"), output_field=CharField(),
+    ), forms
+
+
+def gbvims_table(period: Period) -> Table:
+    """Victims of the period by GBVIMS core type (one per victim, in GBVIMS order) and child/adult x sex."""
+    classification, forms = _gbv_class()
+    victims = _victims(period).annotate(
+        tpks_text=forms, is_sexual=_has_type(codes.ViolenceType.SEXUAL),
+        is_physical=_has_type(codes.ViolenceType.PHYSICAL), is_neglect=_has_type(codes.ViolenceType.NEGLECT),
+        is_psychological=_has_type(codes.ViolenceType.PSYCHOLOGICAL)).annotate(gbv=classification)
+    counts = _counts(victims, "gbv", "is_child", "sex")
+    rows = [[label, [counts.get((key, *column), 0) for column in CATEGORY_COLUMNS]] for key, label in GBV_TYPES]
+    return Table("gbvims", _("Korban menurut jenis kekerasan GBVIMS"), _("korban"), "GBVIMS",
+                 _category_column_labels(), rows,
+                 note=_("Satu jenis per korban, diklasifikasikan menurut urutan GBVIMS. Data agregat tanpa "
+                        "identitas."))
+
+
+# --- the tables ---------------------------------------------------------------------------------------------
+
+def breakdown_tables(period: Period) -> list[Table]:
+    """Every SIMFONI-PPA breakdown of the period, each from one GROUP BY query."""
+    cases, victims = _cases(period), _victims(period)
+    start, end = period.bounds()
+    tables: list[Table] = []
+
+    # Monthly series inside the period: cases, victims, perpetrators (different units: no row totals).
+    tz = timezone.get_default_timezone()
+    case_months = _counts(cases.annotate(m=TruncMonth("received_at", tzinfo=tz)), "m")
+    victim_months = _counts(victims.annotate(m=TruncMonth("case__received_at", tzinfo=tz)), "m")
+    perpetrator_months = _counts(
+        Perpetrator.objects.filter(case__received_at__gte=start, case__received_at__lt=end)
+        .annotate(m=TruncMonth("case__received_at", tzinfo=tz)), "m")
+
+    def month_count(counts: dict, month: date) -> int:
+        return sum(n for (m,), n in counts.items() if m is not None and (m.year, m.month) == (month.year, month.month))
+
+    tables.append(Table(
+        "monthly", _("Kasus, korban dan pelaku per bulan"), _("kasus / korban / pelaku"), _("Bulan"),
+        [_("Kasus"), _("Korban"), _("Pelaku")],
+        [[month_label(m), [month_count(case_months, m), month_count(victim_months, m),
+                           month_count(perpetrator_months, m)]] for m in period.months],
+        row_totals=False,
+        note=_("Kasus, korban dan pelaku dihitung terpisah: satu kasus dapat memiliki beberapa korban dan pelaku.")))
+
+    categories = _counts(victims, "is_child", "sex")
+    tables.append(Table(
+        "category", _("Korban menurut kategori"), _("korban"), _("Kategori"), [_("Korban")],
+        [[str(label), [categories.get(key, 0)]] for key, label in CATEGORIES], row_totals=False))
+
+    ages = _counts(victims, "age_group", "sex")
+    tables.append(_by_sex_table("age", _("Korban menurut kelompok usia saat kejadian"), _("Kelompok usia"),
+                                [(g.value, g.label) for g in codes.AgeGroup], ages,
+                                note=_("Usia dihitung pada tanggal kejadian.")))
+    tables.append(_by_sex_table("child", _("Korban anak dan dewasa"), _("Status usia"),
+                                [(True, _("Anak (di bawah 18 tahun)")), (False, _("Dewasa"))], categories))
+
+    types = _counts(VictimViolence.objects.filter(victim__case__received_at__gte=start,
+                                                  victim__case__received_at__lt=end),
+                    "violence_type", "victim__is_child", "victim__sex")
+    tables.append(Table(
+        "violence", _("Korban menurut jenis kekerasan"), _("korban per jenis"), _("Jenis kekerasan"),
+        _category_column_labels(),
+        [[t.label, [types.get((t.value, *column), 0) for column in CATEGORY_COLUMNS]] for t in codes.ViolenceType],
+        note=_("Satu korban dihitung sekali pada setiap jenis kekerasan yang dialaminya, sehingga jumlahnya "
+               "melebihi jumlah korban.")))
+
+    places = _counts(victims, "case__incident__place", "sex")
+    tables.append(_by_sex_table("place", _("Korban menurut tempat kejadian"), _("Tempat kejadian"),
+                                [(p.value, p.label) for p in codes.Place], places,
+                                note=_("Satu tempat per korban: tempat kejadian kasusnya.")))
+
+    tables.append(_by_sex_table("education", _("Korban menurut pendidikan"), _("Pendidikan"),
+                                [(e.value, e.label) for e in codes.Education], _counts(victims, "education", "sex")))
+    tables.append(_by_sex_table("occupation", _("Korban menurut pekerjaan"), _("Pekerjaan"),
+                                [(o.value, o.label) for o in codes.Occupation], _counts(victims, "occupation", "sex")))
+    tables.append(_by_sex_table("marital", _("Korban menurut status perkawinan"), _("Status perkawinan"),
+                                [*((m.value, m.label) for m in codes.MaritalStatus), ("", _("Tidak diisi"))],
+                                _counts(victims, "marital_status", "sex")))
+    tables.append(_by_sex_table("disability", _("Korban penyandang disabilitas"), _("Disabilitas"),
+                                [(True, _("Ya")), (False, _("Tidak"))], _counts(victims, "has_disability", "sex")))
+
+    kecamatan_rows = _kecamatan_rows()
+    case_kec = _counts(cases.annotate(k=_kecamatan_key()), "k")
+    tables.append(Table(
+        "kecamatan_cases", _("Kasus menurut kecamatan tempat kejadian"), _("kasus"), _("Kecamatan"), [_("Kasus")],
+        [[name, [case_kec.get((code,), 0)]] for code, name in kecamatan_rows], row_totals=False,
+        note=_("Kecamatan tempat kejadian; \"luar daerah\" bila kejadian di luar kabupaten.")))
+    victim_kec = _counts(victims.annotate(k=When_(
+        When(case__incident__outside_district=True, then=Value(OUTSIDE)),
+        When(case__incident__kecamatan__isnull=False, then=F("case__incident__kecamatan_id")),
+        default=Value(UNKNOWN), output_field=CharField())), "k", "sex")
+    tables.append(_by_sex_table("kecamatan_victims", _("Korban menurut kecamatan tempat kejadian"), _("Kecamatan"),
+                                kecamatan_rows, victim_kec))
+
+    kdrt = _counts(victims, "case__incident__is_kdrt", "sex")
+    tables.append(_by_sex_table("kdrt", _("Korban kekerasan dalam rumah tangga (KDRT)"), _("KDRT"),
+                                [(True, _("KDRT")), (False, _("Bukan KDRT"))], kdrt,
+                                note=_("Lingkup rumah tangga menurut UU 23/2004 PKDRT.")))
+
+    pairs = _counts(VictimPerpetrator.objects.filter(victim__case__received_at__gte=start,
+                                                     victim__case__received_at__lt=end),
+                    "relationship", "victim__is_child")
+    tables.append(Table(
+        "relationship", _("Hubungan pelaku dengan korban"), _("pasangan korban-pelaku"), _("Hubungan"),
+        [_("Korban anak"), _("Korban dewasa")],
+        [[r.label, [pairs.get((r.value, True), 0), pairs.get((r.value, False), 0)]] for r in codes.Relationship],
+        note=_("Dihitung per pasangan korban-pelaku, sehingga jumlahnya bukan jumlah korban maupun jumlah pelaku.")))
+
+    perpetrators = Perpetrator.objects.filter(case__received_at__gte=start, case__received_at__lt=end)
+    perp = _counts(perpetrators.annotate(band=_perpetrator_age_band()), "band", "sex")
+    tables.append(_by_sex_table("perpetrator", _("Pelaku menurut jenis kelamin dan kelompok usia"), _("Kelompok usia"),
+                                [*((g.value, g.label) for g in codes.AgeGroup), (UNKNOWN, _("Tidak diketahui"))],
+                                perp, unit=_("pelaku")))
+
+    services = _counts(ServiceDelivery.objects.filter(case__received_at__gte=start, case__received_at__lt=end),
+                       "service", "victim__is_child", distinct="victim")
+    tables.append(Table(
+        "services", _("Korban menurut layanan yang diterima"), _("korban per layanan"), _("Layanan"),
+        [_("Korban anak"), _("Korban dewasa")],
+        [[s.label, [services.get((s.value, True), 0), services.get((s.value, False), 0)]] for s in codes.Service],
+        note=_("Satu korban dihitung sekali untuk setiap jenis layanan yang diterimanya, sehingga jumlahnya dapat "
+               "melebihi jumlah korban. Layanan yang tercatat sampai laporan dibuat.")))
+    tables.append(gbvims_table(period))
+    return tables
+
+
+# --- headline, comparisons, rates, trend ------------------------------------------------------------------
+
+def headline_counts(period: Period) -> dict[str, int]:
+    """Cases, victims, perpetrators and pairs of a period: one aggregate query per population."""
+    cases = _cases(period).aggregate(n=Count("pk"), kdrt=Count("pk", filter=Q(incident__is_kdrt=True)))
+    victims = _victims(period).aggregate(n=Count("pk"), children=Count("pk", filter=Q(is_child=True)))
+    start, end = period.bounds()
+    return {
+        "cases": cases["n"], "kdrt_cases": cases["kdrt"], "victims": victims["n"], "child_victims": victims["children"],
+        "perpetrators": Perpetrator.objects.filter(case__received_at__gte=start, case__received_at__lt=end).count(),
+        "pairs": VictimPerpetrator.objects.filter(victim__case__received_at__gte=start,
+                                                  victim__case__received_at__lt=end).count(),
+    }
+
+
+def monthly_trend(end: date, months: int = 12) -> list[dict]:
+    """Cases and victims per month for the `months` months ending with the month of `end`."""
+    series = trailing_months(end, months)
+    window = Period("custom", series[0], end)
+    tz = timezone.get_default_timezone()
+    cases = _counts(_cases(window).annotate(m=TruncMonth("received_at", tzinfo=tz)), "m")
+    victims = _counts(_victims(window).annotate(m=TruncMonth("case__received_at", tzinfo=tz)), "m")
+
+    def pick(counts: dict, month: date) -> int:
+        return sum(n for (m,), n in counts.items() if (m.year, m.month) == (month.year, month.month))
+
+    return [{"month": month_label(m), "cases": pick(cases, m), "victims": pick(victims, m)} for m in series]
+
+
+def district_population() -> tuple[str, int | None, int | None]:
+    region = Region.objects.filter(code=settings.DISTRICT_CODE).first()
+    if region is None:
+        return settings.DISTRICT_CODE, None, None
+    return region.name, region.population_male, region.population_female
+
+
+# --- service quality --------------------------------------------------------------------------------------
+
+def service_quality(period: Period, *, now: datetime | None = None) -> Quality:
+    """The UPTD PPA service-quality figures of a period (definitions in the module docstring)."""
+    now = now or timezone.now()
+    tz = timezone.get_default_timezone()
+    start, end = period.bounds()
+    today = timezone.localdate(now)
+    cases = _cases(period).annotate(
+        received_day=TruncDate("received_at", tzinfo=tz), identified_day=TruncDate("identified_at", tzinfo=tz),
+        weekday=ExtractIsoWeekDay("received_at", tzinfo=tz))
+    on_time, late = Q(), Q()
+    for weekday, days in follow_up_offsets().items():
+        span = timedelta(days=days)
+        if weekday <= 5:
+            deadline = ExpressionWrapper(F("received_at") + span, output_field=DateTimeField())
+            cases = cases.annotate(**{f"deadline_{weekday}": deadline})
+            on_time |= Q(weekday=weekday, identified_at__lte=F(f"deadline_{weekday}"))
+            late |= Q(weekday=weekday, identified_at__gt=F(f"deadline_{weekday}")) | Q(
+                weekday=weekday, identified_at__isnull=True, received_at__lt=now - span)
+        else:
+            # Due at 00:00 of received day + days: met when identified by the day before.
+            last_day = ExpressionWrapper(F("received_day") + timedelta(days=days - 1), output_field=DateField())
+            cases = cases.annotate(**{f"deadline_{weekday}": last_day})
+            on_time |= Q(weekday=weekday, identified_day__lte=F(f"deadline_{weekday}"))
+            late |= Q(weekday=weekday, identified_day__gt=F(f"deadline_{weekday}")) | Q(
+                weekday=weekday, identified_at__isnull=True, received_day__lte=today - span)
+    follow = cases.aggregate(on_time=Count("pk", filter=on_time), late=Count("pk", filter=late))
+
+    served = _cases(period).filter(first_service_at__isnull=False).annotate(
+        wait=ExpressionWrapper(F("first_service_at") - F("received_at"), output_field=DurationField()))
+    served_count = served.count()
+    median = None
+    if served_count:
+        # The median by ORDER BY/OFFSET: the database sorts; only the one or two middle rows come back.
+        middle = list(served.order_by("wait").values_list("wait", flat=True)[
+            (served_count - 1) // 2: served_count // 2 + 1])
+        median = round(sum(w.total_seconds() for w in middle) / len(middle) / 86400, 1)
+
+    open_at_end = Case.objects.filter(received_at__lt=end).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=end))
+    caseload = open_at_end.aggregate(
+        n=Count("pk"), unassigned=Count("pk", filter=Q(assigned_worker__isnull=True)),
+        workers=Count("assigned_worker", distinct=True))
+    per_worker = (open_at_end.filter(assigned_worker__isnull=False).values("assigned_worker")
+                  .annotate(n=Count("pk")).order_by("-n").values_list("n", flat=True)[:1])
+    closed = Case.objects.filter(closed_at__gte=start, closed_at__lt=end).count()
+    quality = Quality(
+        follow_up_on_time=follow["on_time"], follow_up_due=follow["on_time"] + follow["late"],
+        first_service_cases=served_count, median_days_to_first_service=median,
+        open_cases=caseload["n"], open_unassigned=caseload["unassigned"],
+        workers_with_open_cases=caseload["workers"], max_open_per_worker=next(iter(per_worker), 0),
+        closed_in_period=closed)
+    quality.referrals_on_time, quality.referrals_due = _referral_figures(period)
+    return quality
+
+
+def _referral_figures(period: Period) -> tuple[int | None, int | None]:
+    """Referrals answered within their deadline, from the referrals app when it provides them."""
+    try:
+        from referrals.selectors import network_figures
+    except ImportError:
+        return None, None
+    figures = network_figures(start=period.start, end=period.end)
+    if not isinstance(figures, dict):
+        figures = vars(figures)
+    return figures.get("answered_on_time"), figures.get("due")
+
+
+def prevention_table(period: Period) -> Table | None:
+    """Prevention outputs per kecamatan from the prevention app (domain.md section 5 table 11), when installed.
+
+    Activity counts describe the office's work, not people: the table is not suppressed.
+    """
+    try:
+        from prevention.selectors import coverage_table
+    except ImportError:
+        return None
+    rows = [row for row in coverage_table(start=period.start, end=period.end)
+            if row.level == Region.Level.SUBDISTRICT]
+    return Table(
+        "prevention", _("Pencegahan per kecamatan"), _("kegiatan"), _("Kecamatan"),
+        [_("Desa dengan PATBM aktif"), _("Kegiatan PATBM"), _("Kegiatan pencegahan"), _("Peserta")],
+        [[row.name, [row.villages_with_active_patbm, row.patbm_activities, row.prevention_activities,
+                     row.participants]] for row in rows],
+        row_totals=False, sensitive=False,
+        note=_("Kegiatan yang dilaksanakan dalam periode (tanggal kegiatan). Angka kegiatan tidak disembunyikan: "
+               "tidak menyangkut korban."))
+
+
+# --- everything -----------------------------------------------------------------------------------------
+
+def compute_statistics(period: Period, *, now: datetime | None = None) -> Statistics:
+    """Every figure of the report for `period` (about 30 aggregate queries, independent of the number of rows)."""
+    now = now or timezone.now()
+    current = headline_counts(period)
+    previous, year_before = headline_counts(period.previous()), headline_counts(period.year_before())
+    labels = {"cases": _("Kasus"), "victims": _("Korban"), "perpetrators": _("Pelaku"),
+              "child_victims": _("Korban anak"), "kdrt_cases": _("Kasus KDRT")}
+    comparisons = [Comparison(label, current[key], previous[key], year_before[key]) for key, label in labels.items()]
+    district, male, female = district_population()
+    total = (male or 0) + (female or 0) or None
+    female_victims = _victims(period).filter(sex=codes.Sex.FEMALE).count()
+    rates = [Rate(_("Kasus per 100.000 penduduk"), current["cases"], total),
+             Rate(_("Korban per 100.000 penduduk"), current["victims"], total),
+             Rate(_("Korban perempuan per 100.000 penduduk perempuan"), female_victims, female),
+             Rate(_("Korban laki-laki per 100.000 penduduk laki-laki"), current["victims"] - female_victims, male)]
+    return Statistics(
+        period=period, generated_at=now, district_name=district, cases=current["cases"], victims=current["victims"],
+        perpetrators=current["perpetrators"], pairs=current["pairs"], kdrt_cases=current["kdrt_cases"],
+        child_victims=current["child_victims"], comparisons=comparisons, rates=rates,
+        trend=monthly_trend(period.end),
+        tables=[*breakdown_tables(period), *filter(None, [prevention_table(period)])],
+        quality=service_quality(period, now=now))
+
+
+DEFINITIONS = [
+    (_l('Tanggal yang menentukan periode'),
+     _l('Tanggal pengaduan diterima (WITA), seperti praktik SIMFONI-PPA yang menghitung menurut tanggal '
+        'input. Semua tabel rincian memakai tanggal ini. Dua angka mutu layanan mengukur kerja unit dalam '
+        'periode dan menyebutnya: kasus ditutup (menurut tanggal terminasi) dan beban kasus terbuka (pada '
+        'akhir periode).')),
+    (_l('Kasus, korban, pelaku'),
+     _l('Dihitung terpisah. Satu kasus memiliki satu korban atau lebih dan nol pelaku atau lebih.')),
+    (_l('Kelompok usia'),
+     _l('Kelompok usia SIMFONI-PPA (0-5, 6-12, 13-17, 18-24, 25-44, 45-59, 60+) dari usia pada tanggal '
+        'kejadian, ditetapkan saat registrasi. Anak = di bawah 18 tahun saat kejadian (UU 35/2014 Pasal 1).')),
+    (_l('Kategori korban'),
+     _l('Anak laki-laki, anak perempuan, perempuan dewasa, laki-laki dewasa; setiap korban masuk satu '
+        'kategori.')),
+    (_l('Jenis kekerasan'),
+     _l('Satu korban dihitung sekali pada setiap jenis yang dialaminya; jumlah jenis melebihi jumlah korban.')),
+    (_l('Tempat kejadian'),
+     _l('Satu tempat per korban, yaitu tempat kejadian kasusnya; jumlahnya sama dengan jumlah korban.')),
+    (_l('Pendidikan, pekerjaan, status perkawinan, disabilitas'),
+     _l('Satu nilai per korban; setiap tabel berjumlah sama dengan jumlah korban.')),
+    (_l('Hubungan dengan pelaku'),
+     _l('Dihitung per pasangan korban-pelaku; jumlahnya adalah jumlah pasangan, bukan korban maupun pelaku.')),
+    (_l('Pelaku'),
+     _l('Menurut jenis kelamin dan kelompok usia (usia tercatat); "tidak diketahui" bila usia tidak dicatat.')),
+    (_l('Layanan'),
+     _l('Satu korban dihitung sekali untuk setiap jenis layanan yang tercatat baginya, sampai laporan dibuat.')),
+    (_l('Kecamatan'),
+     _l('Kecamatan tempat kejadian; "luar daerah" bila kejadian di luar kabupaten.')),
+    (_l('Angka per 100.000 penduduk'),
+     _l('Jumlah dibagi penduduk kabupaten (menurut jenis kelamin bila disebut) dikali 100.000; untuk periode '
+        'bulan atau triwulan angka tidak disetahunkan.')),
+    (_l('Pengaduan ditindaklanjuti sesuai standar'),
+     _l('Kasus yang diidentifikasi paling lambat 3 hari kerja (Senin-Jumat; hari libur nasional belum '
+        'diperhitungkan) sesudah hari pengaduan diterima, dibagi kasus yang sudah diidentifikasi ditambah '
+        'kasus yang melewati 3 hari kerja tanpa identifikasi.')),
+    (_l('Rujukan dijawab tepat waktu'),
+     _l('Rujukan yang dijawab lembaga tujuan sebelum tenggatnya, dibagi rujukan yang tenggatnya sudah lewat '
+        'atau sudah dijawab.')),
+    (_l('Median hari sampai layanan pertama'),
+     _l('Nilai tengah selang waktu dari pengaduan diterima sampai layanan pertama tercatat, untuk kasus '
+        'periode ini yang sudah menerima layanan.')),
+    (_l('Beban kasus terbuka'),
+     _l('Kasus yang belum ditutup pada akhir periode, dibagi jumlah pendamping yang menanganinya.')),
+    (_l('Penyembunyian sel kecil (edisi publikasi)'),
+     _l('Angka 1 sampai ambang (bawaan 2) ditulis "<3". Bila dalam satu baris atau kolom hanya ada satu sel '
+        'tersembunyi, sel terkecil berikutnya ikut disembunyikan (ditulis "x") agar angka kecil tidak dapat '
+        'dihitung dari jumlah. Edisi internal tanpa penyembunyian hanya untuk koordinator.')),
+]
