@@ -14,6 +14,7 @@ PERSONAL below. Lists, URLs, logs and audit labels use `Case.number` and `Victim
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region
@@ -73,6 +74,18 @@ class Case(TimeStampedModel):
     closed_at = models.DateTimeField(_("waktu terminasi"), null=True, blank=True)
     closure_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                             on_delete=models.SET_NULL, related_name="+")
+    # The supervisor's last refusal of a closure request, shown to the worker until they ask again.
+    closure_rejection_reason = models.TextField(_("alasan penolakan terminasi"), blank=True)
+    closure_rejected_at = models.DateTimeField(_("terminasi ditolak"), null=True, blank=True)
+
+    # Workflow moments written by the transition services (the stage says where the case is now).
+    intervention_started_at = models.DateTimeField(_("pelaksanaan intervensi dimulai"), null=True, blank=True)
+    monitoring_started_at = models.DateTimeField(_("pemantauan dimulai"), null=True, blank=True)
+    police_report_reference = models.CharField(_("nomor laporan polisi"), max_length=100, blank=True)
+    # Re-opening (each one is also in the audit trail): the last reason and how often.
+    reopened_at = models.DateTimeField(_("dibuka kembali"), null=True, blank=True)
+    reopen_reason = models.TextField(_("alasan dibuka kembali"), blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("berapa kali dibuka kembali"), default=0)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -90,6 +103,9 @@ class Case(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(stage=codes.CaseStage.CLOSED) | (Q(closed_at__isnull=False) & ~Q(closure_reason="")),
                 name="case_closed_has_date_and_reason"),
+            # No closure request without a reason (Permen PPPA 2/2022: terminasi is decided, not drifted into).
+            models.CheckConstraint(condition=Q(closure_requested_at__isnull=True) | ~Q(closure_reason=""),
+                                   name="case_closure_request_has_reason"),
         ]
 
     def __str__(self) -> str:
@@ -169,7 +185,8 @@ class Victim(TimeStampedModel):
         indexes = [
             # Possible-duplicate check at intake: the same NIK, or the same name and birth date.
             models.Index(fields=["nik"], name="victim_nik_idx"),
-            models.Index(fields=["name", "birth_date"], name="victim_name_birth_idx"),
+            # (case-insensitive on the name: staff type names in any case).
+            models.Index(Upper("name"), "birth_date", name="victim_name_birth_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,11 +1,31 @@
 """Reads of the case file, scoped by who is asking."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case as Case_
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Upper
+from django.utils import timezone
 
 from agencies.models import Role, User
-from cases.models import Case, IntakeRequest
+from cases.deadlines import overdue_q, with_tpks
+from cases.models import (
+    Accompaniment,
+    Assessment,
+    Attachment,
+    Case,
+    CaseNote,
+    Consent,
+    IntakeRequest,
+    Mediation,
+    PlannedService,
+    ServiceDelivery,
+    Victim,
+    VictimViolence,
+)
+from core import codes
+from core.models import AuditEvent
 
 
 def cases_visible_to(*, user: User) -> QuerySet[Case]:
@@ -33,3 +53,156 @@ def case_counts_by_village(*, start: date, end: date) -> dict[str, int]:
                                 incident__village__isnull=False)
             .values("incident__village_id").annotate(n=Count("id")).order_by())
     return {row["incident__village_id"]: row["n"] for row in rows}
+
+
+# --- Lists --------------------------------------------------------------------------------------
+
+SORTS = {
+    "terbaru": ("-received_at", "-id"),
+    "terlama": ("received_at", "id"),
+    "nomor": ("number",),
+    "tahap": ("stage_order", "-received_at"),
+    "risiko": ("risk_order", "-received_at"),
+}
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    q: str = ""
+    stage: str = ""
+    risk_level: str = ""
+    case_type: str = ""
+    violence_type: str = ""
+    kecamatan: str = ""
+    worker: int | None = None
+    overdue: bool = False
+    sort: str = "terbaru"
+
+
+def cases_filter(cases: QuerySet[Case], filters: CaseFilters, *, now: datetime | None = None) -> QuerySet[Case]:
+    """Search by case number or survivor code, filter and sort; every column a list shows comes in one query
+    plus two prefetches (survivor codes, violence types), whatever the page size."""
+    cases = with_tpks(cases)
+    if filters.q:
+        q = filters.q.strip()
+        cases = cases.filter(Q(number__icontains=q) | Exists(
+            Victim.objects.filter(case=OuterRef("pk"), survivor_code__iexact=q)))
+    if filters.stage:
+        cases = cases.filter(stage=filters.stage)
+    if filters.risk_level:
+        cases = cases.filter(risk_level=filters.risk_level)
+    if filters.case_type:
+        cases = cases.filter(case_type=filters.case_type)
+    if filters.violence_type:
+        cases = cases.filter(Exists(VictimViolence.objects.filter(victim__case=OuterRef("pk"),
+                                                                  violence_type=filters.violence_type)))
+    if filters.kecamatan:
+        cases = cases.filter(incident__kecamatan_id=filters.kecamatan)
+    if filters.worker:
+        cases = cases.filter(assigned_worker_id=filters.worker)
+    if filters.overdue:
+        cases = cases.filter(overdue_q(now))
+    stage_order = Case_(*[When(stage=value, then=Value(i)) for i, value in enumerate(codes.CaseStage.values)],
+                        default=Value(99), output_field=IntegerField())
+    risk_order = Case_(*[When(risk_level=value, then=Value(i)) for i, value in enumerate(codes.RiskLevel.values)],
+                       default=Value(99), output_field=IntegerField())
+    victims = Victim.objects.only("id", "case_id", "survivor_code").prefetch_related(
+        Prefetch("violence_types", queryset=VictimViolence.objects.order_by("violence_type")))
+    return (cases.select_related("incident__kecamatan")
+            .annotate(stage_order=stage_order, risk_order=risk_order)
+            .prefetch_related(Prefetch("victims", queryset=victims))
+            .order_by(*SORTS.get(filters.sort, SORTS["terbaru"])))
+
+
+def agency_workers(*, agency_id: int | None) -> QuerySet[User]:
+    """Staff who may be assigned a case of this agency (caseworkers and the supervisor as case manager)."""
+    return User.objects.filter(agency_id=agency_id, is_active=True,
+                               role__in=[Role.CASEWORKER, Role.SUPERVISOR]).order_by("first_name", "username")
+
+
+# --- One case -----------------------------------------------------------------------------------
+
+def case_for_page(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Everything the case page shows, prefetched: a fixed number of queries whatever the case holds."""
+    return (with_tpks(cases)
+            .select_related("incident__kecamatan", "incident__village", "closure_requested_by",
+                            "closure_approved_by", "created_by", "intake_request__source_agency")
+            .prefetch_related(
+                Prefetch("victims", queryset=Victim.objects.select_related(
+                    "address_kecamatan", "address_village").prefetch_related(
+                    "violence_types", "perpetrator_links__perpetrator")),
+                "perpetrators",
+                Prefetch("assessments", queryset=Assessment.objects.select_related("assessed_by")),
+                Prefetch("planned_services", queryset=PlannedService.objects.select_related(
+                    "provider_agency", "provider_user").annotate(delivered=Count("deliveries"))),
+                Prefetch("service_deliveries", queryset=ServiceDelivery.objects.select_related(
+                    "victim", "provider_agency", "provider_user")),
+                Prefetch("accompaniments", queryset=Accompaniment.objects.select_related("accompanied_by")),
+                Prefetch("consents", queryset=Consent.objects.select_related("victim", "approved_by")),
+                Prefetch("mediations", queryset=Mediation.objects.select_related("recorded_by")),
+                Prefetch("notes", queryset=CaseNote.objects.select_related("author")),
+                Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+            ))
+
+
+def case_reads(*, case: Case, limit: int = 30) -> list[AuditEvent]:
+    """Who opened this case's pages, newest first (the supervisor's view of the audit trail)."""
+    return list(AuditEvent.objects.filter(object_type=Case._meta.label_lower, object_id=str(case.pk),
+                                          action__in=READ_ACTIONS).order_by("-at")[:limit])
+
+
+READ_ACTIONS = ["case.read", "case.attachment_read"]
+
+
+# --- Possible duplicates at intake --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    case_id: int
+    case_number: str
+    survivor_code: str
+    reason: str  # "nik" or "nama_tanggal_lahir"
+
+
+def possible_duplicates(*, user: User, victims: list[tuple[str, str, date | None]],
+                        exclude_case_id: int | None = None) -> list[DuplicateMatch]:
+    """Victims already recorded in the user's agency with the same NIK, or the same name and birth date.
+
+    `victims` holds (nik, name, birth_date) per victim typed at intake. Matches carry only the case
+    number and survivor code: the other case's names stay in that case (a supervisor's scope).
+    """
+    if not (user.has_role(Role.CASEWORKER, Role.SUPERVISOR) and user.agency_id):
+        return []
+    by_nik = {nik for nik, _name, _birth in victims if nik}
+    by_name = {(name.strip().upper(), birth) for _nik, name, birth in victims if name.strip() and birth}
+    if not (by_nik or by_name):
+        return []
+    condition = Q(nik__in=by_nik) if by_nik else Q(pk__in=[])
+    for name, birth in by_name:
+        condition |= Q(name_upper=name, birth_date=birth)
+    rows = (Victim.objects.filter(case__agency_id=user.agency_id).annotate(name_upper=Upper("name"))
+            .filter(condition).select_related("case").only("id", "nik", "name", "birth_date", "survivor_code",
+                                                            "case__id", "case__number")
+            .order_by("case__number"))
+    if exclude_case_id:
+        rows = rows.exclude(case_id=exclude_case_id)
+    return [DuplicateMatch(v.case_id, v.case.number, v.survivor_code,
+                           "nik" if v.nik and v.nik in by_nik else "nama_tanggal_lahir") for v in rows]
+
+
+# --- Home page counts ---------------------------------------------------------------------------
+
+def case_home_counts(*, user: User, now: datetime | None = None) -> dict[str, int]:
+    """Counts for the home page, in two queries: the user's open and overdue cases, closures awaiting a
+    decision (supervisors), and the intake queue."""
+    now = now or timezone.now()
+    cases = with_tpks(cases_visible_to(user=user).select_related(None).order_by())
+    counts = cases.aggregate(
+        open=Count("id", filter=~Q(stage=codes.CaseStage.CLOSED)),
+        overdue=Count("id", filter=overdue_q(now)),
+        closure_pending=Count("id", filter=Q(closure_requested_at__isnull=False) & ~Q(stage=codes.CaseStage.CLOSED)),
+        unassigned=Count("id", filter=Q(assigned_worker__isnull=True) & ~Q(stage=codes.CaseStage.CLOSED)),
+    )
+    counts["intake_pending"] = intake_requests_visible_to(user=user).filter(
+        status=IntakeRequest.Status.PENDING).count()
+    return counts

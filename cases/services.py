@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -15,12 +16,18 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Region, Role, User
 from cases.models import (
+    Accompaniment,
+    Assessment,
+    Attachment,
     Case,
+    CaseNote,
     CaseNumberSequence,
     Consent,
     Incident,
     IntakeRequest,
+    Mediation,
     Perpetrator,
+    PlannedService,
     ServiceDelivery,
     Victim,
     VictimPerpetrator,
@@ -183,12 +190,15 @@ def case_register(*, actor: User, agency: Agency, received_at: datetime, intake_
 
 @transaction.atomic
 def case_identify(*, case: Case, actor: User, case_type: str, risk_level: str, responsibility: str,
-                  request=None) -> Case:
+                  at: datetime | None = None, request=None) -> Case:
     """Identification (identifikasi): case type, risk level and which level of government is responsible."""
     if case.stage != codes.CaseStage.COMPLAINT:
         raise CaseError(_("Identifikasi hanya dilakukan pada kasus di tahap pengaduan."))
+    _require_choice(case_type, codes.CaseType, _("Pilih jenis kasus."))
+    _require_choice(risk_level, codes.RiskLevel, _("Pilih tingkat risiko."))
+    _require_choice(responsibility, codes.Responsibility, _("Pilih kewenangan."))
     case.case_type, case.risk_level, case.responsibility = case_type, risk_level, responsibility
-    case.identified_at = timezone.now()
+    case.identified_at = _moment(case, at)
     case.stage = codes.CaseStage.IDENTIFICATION
     case.save(update_fields=["case_type", "risk_level", "responsibility", "identified_at", "stage", "updated_at"])
     audit_record(actor=actor, action="case.identify", obj=case, request=request,
@@ -229,7 +239,8 @@ def consent_record(*, case: Case, victim: Victim, actor: User, scopes: list[str]
 @transaction.atomic
 def service_delivery_record(*, case: Case, victim: Victim, actor: User, service: str, delivered_on: date,
                             provider_agency: Agency | None = None, provider_user: User | None = None,
-                            notes: str = "", planned=None, request=None) -> ServiceDelivery:
+                            notes: str = "", planned=None, delivered_at: datetime | None = None,
+                            request=None) -> ServiceDelivery:
     """Record a service given to a victim; it feeds the statistics of services given."""
     if victim.case_id != case.pk:
         raise CaseError(_("Korban ini tidak tercatat pada kasus ini."))
@@ -239,13 +250,13 @@ def service_delivery_record(*, case: Case, victim: Victim, actor: User, service:
         raise CaseError(_("Tanggal layanan tidak boleh di masa depan."))
     if delivered_on < timezone.localdate(case.received_at) and service != codes.Service.COMPLAINT:
         raise CaseError(_("Tanggal layanan tidak boleh sebelum pengaduan diterima."))
+    if planned is not None and planned.case_id != case.pk:
+        raise CaseError(_("Rencana layanan ini bukan bagian dari kasus ini."))
     delivery = ServiceDelivery.objects.create(
         case=case, victim=victim, service=service, delivered_on=delivered_on, planned=planned,
         provider_agency=provider_agency or (provider_user.agency if provider_user else None),
         provider_user=provider_user, notes=notes, recorded_by=actor)
-    if case.first_service_at is None:
-        case.first_service_at = timezone.now()
-        case.save(update_fields=["first_service_at", "updated_at"])
+    _note_first_service(case, delivered_at or timezone.now())
     audit_record(actor=actor, action="case.service_delivery", obj=case, request=request,
                  details={"victim": victim.survivor_code, "service": service})
     return delivery
@@ -267,4 +278,432 @@ def intake_request_create(*, actor: User, source_agency: Agency, summary: str, u
         urgency=urgency, summary=summary, contact_hint=contact_hint, created_by=actor)
     audit_record(actor=actor, action="intake.create", obj=intake, request=request,
                  details={"urgency": urgency, "target": target.pk})
+    return intake
+
+
+# --- Shared checks ------------------------------------------------------------------------------
+
+def _require_choice(value: str, choices, message: str) -> None:
+    if value not in choices.values:
+        raise CaseError(message)
+
+
+def _moment(case: Case, at: datetime | None) -> datetime:
+    """When something happened: now, or an earlier moment recorded after the fact (never before the complaint)."""
+    if at is None:
+        return timezone.now()
+    if at > timezone.now():
+        raise CaseError(_("Waktu tidak boleh di masa depan."))
+    if at < case.received_at:
+        raise CaseError(_("Waktu tidak boleh sebelum pengaduan diterima."))
+    return at
+
+
+def _require_open(case: Case) -> None:
+    if case.is_closed:
+        raise CaseError(_("Kasus sudah ditutup (terminasi). Buka kembali kasus bila perlu ditangani lagi."))
+
+
+def _require_supervisor(case: Case, actor: User, message: str) -> None:
+    if not (actor.has_role(Role.SUPERVISOR) and actor.agency_id == case.agency_id):
+        raise CaseError(message)
+
+
+def _note_first_service(case: Case, moment: datetime) -> None:
+    """Keep the earliest service or accompaniment time: the time standards are measured against it."""
+    if case.first_service_at is None or moment < case.first_service_at:
+        case.first_service_at = moment
+        case.save(update_fields=["first_service_at", "updated_at"])
+
+
+def _set_stage(case: Case, stage: str, **fields) -> None:
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.stage = stage
+    case.save(update_fields=["stage", "updated_at", *fields])
+
+
+# --- Workflow transitions (Permen PPPA 2/2022) -----------------------------------------------
+
+NEED_FIELDS = ("need_health", "need_psychological", "need_social", "need_economic", "need_education",
+               "need_legal", "need_safety", "need_shelter")
+
+
+@transaction.atomic
+def assessment_record(*, case: Case, actor: User, risk_level: str, needs: list[str] | tuple[str, ...] = (),
+                      notes: str = "", at: datetime | None = None, request=None) -> Assessment:
+    """Asesmen biopsikososial: the victim's needs and the risk; moves an identified case to ASSESSMENT."""
+    _require_open(case)
+    if case.stage == codes.CaseStage.COMPLAINT:
+        raise CaseError(_("Lakukan identifikasi kasus sebelum asesmen."))
+    _require_choice(risk_level, codes.RiskLevel, _("Pilih tingkat risiko hasil asesmen."))
+    unknown = set(needs) - set(NEED_FIELDS)
+    if unknown:
+        raise CaseError(_("Kebutuhan yang dipilih tidak dikenal."))
+    moment = _moment(case, at)
+    assessment = Assessment.objects.create(case=case, assessed_by=actor, assessed_at=moment, risk_level=risk_level,
+                                           notes=notes, **{name: name in needs for name in NEED_FIELDS})
+    fields = {"risk_level": risk_level}
+    if case.stage == codes.CaseStage.IDENTIFICATION:
+        _set_stage(case, codes.CaseStage.ASSESSMENT, **fields)
+    else:  # a re-assessment later in the case updates the risk, not the stage
+        case.risk_level = risk_level
+        case.save(update_fields=["risk_level", "updated_at"])
+    audit_record(actor=actor, action="case.assessment", obj=case, request=request,
+                 details={"risk_level": risk_level, "needs": sorted(needs)})
+    return assessment
+
+
+@transaction.atomic
+def planned_service_add(*, case: Case, actor: User, service: str, due_on: date,
+                        provider_agency: Agency | None = None, provider_user: User | None = None,
+                        notes: str = "", request=None) -> PlannedService:
+    """A line of the intervention plan (rencana intervensi); the first one moves the case to PLANNING."""
+    _require_open(case)
+    # Permen PPPA 2/2022: the plan is made from the assessment, never before it.
+    if not case.assessments.exists():
+        raise CaseError(_("Rencana intervensi memerlukan asesmen lebih dahulu."))
+    _require_choice(service, codes.Service, _("Pilih layanan."))
+    if provider_agency is None and provider_user is None:
+        raise CaseError(_("Pilih lembaga atau petugas yang memberi layanan."))
+    if due_on < timezone.localdate():
+        raise CaseError(_("Target tanggal tidak boleh di masa lalu."))
+    line = PlannedService.objects.create(case=case, service=service, due_on=due_on, provider_agency=provider_agency,
+                                         provider_user=provider_user, notes=notes)
+    if case.stage == codes.CaseStage.ASSESSMENT:
+        _set_stage(case, codes.CaseStage.PLANNING)
+    audit_record(actor=actor, action="case.plan_add", obj=case, request=request,
+                 details={"service": service, "due_on": due_on.isoformat(),
+                          "provider_agency": provider_agency.pk if provider_agency else None})
+    return line
+
+
+@transaction.atomic
+def intervention_start(*, case: Case, actor: User, at: datetime | None = None, request=None) -> Case:
+    """Start carrying out the plan (pelaksanaan intervensi)."""
+    if case.stage != codes.CaseStage.PLANNING:
+        raise CaseError(_("Pelaksanaan intervensi dimulai dari tahap rencana intervensi."))
+    if not case.planned_services.exists():
+        raise CaseError(_("Tambahkan setidaknya satu layanan ke rencana intervensi."))
+    _set_stage(case, codes.CaseStage.INTERVENTION, intervention_started_at=_moment(case, at))
+    audit_record(actor=actor, action="case.intervention_start", obj=case, request=request)
+    return case
+
+
+@transaction.atomic
+def monitoring_start(*, case: Case, actor: User, notes: str = "", at: datetime | None = None,
+                     request=None) -> Case:
+    """Move to monitoring and evaluation (pemantauan) once services were given."""
+    if case.stage != codes.CaseStage.INTERVENTION:
+        raise CaseError(_("Pemantauan dimulai dari tahap pelaksanaan intervensi."))
+    if not (case.service_deliveries.exists() or case.accompaniments.exists()):
+        raise CaseError(_("Catat setidaknya satu layanan atau pendampingan sebelum pemantauan."))
+    _set_stage(case, codes.CaseStage.MONITORING, monitoring_started_at=_moment(case, at))
+    if notes.strip():
+        CaseNote.objects.create(case=case, author=actor, text=notes.strip())
+    audit_record(actor=actor, action="case.monitoring_start", obj=case, request=request)
+    return case
+
+
+@transaction.atomic
+def closure_request(*, case: Case, actor: User, reason: str, at: datetime | None = None, request=None) -> Case:
+    """The worker asks to close the case (terminasi) with a reason; a supervisor decides."""
+    _require_open(case)
+    if case.closure_requested_at is not None:
+        raise CaseError(_("Terminasi sudah diajukan dan menunggu keputusan koordinator."))
+    if not reason.strip():
+        raise CaseError(_("Tuliskan alasan terminasi."))
+    case.closure_reason = reason.strip()
+    case.closure_requested_at = _moment(case, at)
+    case.closure_requested_by = actor
+    case.save(update_fields=["closure_reason", "closure_requested_at", "closure_requested_by", "updated_at"])
+    audit_record(actor=actor, action="case.closure_request", obj=case, request=request)
+    return case
+
+
+@transaction.atomic
+def closure_approve(*, case: Case, actor: User, at: datetime | None = None, request=None) -> Case:
+    """A supervisor approves the closure: the case is closed (no closure without reason and approval)."""
+    _require_supervisor(case, actor, _("Hanya koordinator lembaga ini yang dapat menyetujui terminasi."))
+    _require_open(case)
+    if case.closure_requested_at is None or not case.closure_reason:
+        raise CaseError(_("Belum ada pengajuan terminasi dengan alasan untuk disetujui."))
+    if case.closure_requested_by_id == actor.pk:
+        raise CaseError(_("Terminasi disetujui oleh koordinator lain, bukan oleh yang mengajukan."))
+    moment = _moment(case, at)
+    if moment < case.closure_requested_at:
+        raise CaseError(_("Persetujuan tidak boleh sebelum terminasi diajukan."))
+    _set_stage(case, codes.CaseStage.CLOSED, closed_at=moment, closure_approved_by=actor)
+    audit_record(actor=actor, action="case.closure_approve", obj=case, request=request)
+    return case
+
+
+@transaction.atomic
+def closure_reject(*, case: Case, actor: User, reason: str, request=None) -> Case:
+    """A supervisor sends the closure request back with a reason; the case stays where it was."""
+    _require_supervisor(case, actor, _("Hanya koordinator lembaga ini yang dapat menolak terminasi."))
+    _require_open(case)
+    if case.closure_requested_at is None:
+        raise CaseError(_("Belum ada pengajuan terminasi untuk ditolak."))
+    if not reason.strip():
+        raise CaseError(_("Tuliskan alasan penolakan terminasi."))
+    case.closure_rejection_reason = reason.strip()
+    case.closure_rejected_at = timezone.now()
+    case.closure_requested_at = None
+    case.closure_requested_by = None
+    case.save(update_fields=["closure_rejection_reason", "closure_rejected_at", "closure_requested_at",
+                             "closure_requested_by", "updated_at"])
+    audit_record(actor=actor, action="case.closure_reject", obj=case, request=request, reason=reason.strip())
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, actor: User, reason: str, request=None) -> Case:
+    """Re-open a closed case with a reason; it returns to assessment (or to intake if never identified)."""
+    if not case.is_closed:
+        raise CaseError(_("Hanya kasus yang sudah ditutup yang dapat dibuka kembali."))
+    if not reason.strip():
+        raise CaseError(_("Tuliskan alasan membuka kembali kasus."))
+    previous_reason = case.closure_reason
+    stage = codes.CaseStage.ASSESSMENT if case.identified_at else codes.CaseStage.COMPLAINT
+    _set_stage(case, stage, closed_at=None, closure_reason="", closure_requested_at=None,
+               closure_requested_by=None, closure_approved_by=None, closure_rejection_reason="",
+               closure_rejected_at=None, reopened_at=timezone.now(), reopen_reason=reason.strip(),
+               reopen_count=case.reopen_count + 1)
+    audit_record(actor=actor, action="case.reopen", obj=case, request=request, reason=reason.strip(),
+                 details={"previous_closure_reason": previous_reason[:200]})
+    return case
+
+
+@transaction.atomic
+def case_assign(*, case: Case, actor: User, worker: User, request=None) -> Case:
+    """A supervisor assigns (or reassigns) the case to a caseworker of the same agency."""
+    _require_supervisor(case, actor, _("Hanya koordinator lembaga ini yang dapat menugaskan pendamping."))
+    _require_open(case)
+    if not (worker.has_role(Role.CASEWORKER, Role.SUPERVISOR) and worker.agency_id == case.agency_id):
+        raise CaseError(_("Pendamping harus staf aktif lembaga yang menangani kasus."))
+    previous = case.assigned_worker
+    if previous is not None and previous.pk == worker.pk:
+        raise CaseError(_("Kasus ini sudah ditugaskan kepada pendamping itu."))
+    case.assigned_worker = worker
+    case.save(update_fields=["assigned_worker", "updated_at"])
+    audit_record(actor=actor, action="case.assign", obj=case, request=request,
+                 details={"from": previous.get_username() if previous else None, "to": worker.get_username()})
+    return case
+
+
+# --- Records on a case -----------------------------------------------------------------------
+
+@transaction.atomic
+def accompaniment_record(*, case: Case, actor: User, occurred_at: datetime, kind: str,
+                         accompanied_by: User | None = None, notes: str = "", request=None) -> Accompaniment:
+    """Pendampingan: a session accompanying the victim (police, court, visum, home visit, ...)."""
+    _require_open(case)
+    _require_choice(kind, codes.AccompanimentKind, _("Pilih jenis pendampingan."))
+    moment = _moment(case, occurred_at)
+    session = Accompaniment.objects.create(case=case, occurred_at=moment, kind=kind,
+                                           accompanied_by=accompanied_by or actor, notes=notes)
+    _note_first_service(case, moment)
+    audit_record(actor=actor, action="case.accompaniment", obj=case, request=request, details={"kind": kind})
+    return session
+
+
+@transaction.atomic
+def case_note_add(*, case: Case, actor: User, text: str, request=None) -> CaseNote:
+    """A note on the case file (also on a closed case: what happens after closure is still written down)."""
+    if not text.strip():
+        raise CaseError(_("Catatan tidak boleh kosong."))
+    note = CaseNote.objects.create(case=case, author=actor, text=text.strip())
+    audit_record(actor=actor, action="case.note", obj=case, request=request)
+    return note
+
+
+# File signatures: the type is decided by the content, not by the name the browser sends.
+ATTACHMENT_SIGNATURES = (
+    (b"%PDF-", "pdf", "application/pdf"),
+    (b"\xff\xd8\xff", "jpg", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
+)
+
+
+def attachment_max_bytes() -> int:
+    return settings.CASE_ATTACHMENT_MAX_MB * 1024 * 1024
+
+
+def attachment_check(upload) -> tuple[str, str]:
+    """The (extension, content type) of an accepted upload; refuses wrong types and oversized files."""
+    if upload.size == 0:
+        raise CaseError(_("Berkas kosong. Pilih berkas lain."))
+    if upload.size > attachment_max_bytes():
+        raise CaseError(_("Berkas terlalu besar (%(size).1f MB). Batasnya %(max)s MB.")
+                        % {"size": upload.size / (1024 * 1024), "max": settings.CASE_ATTACHMENT_MAX_MB})
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for signature, extension, content_type in ATTACHMENT_SIGNATURES:
+        if head.startswith(signature):
+            return extension, content_type
+    raise CaseError(_("Jenis berkas tidak diterima. Unggah PDF, JPEG atau PNG."))
+
+
+@transaction.atomic
+def attachment_add(*, case: Case, actor: User, document_type: str, upload, request=None) -> Attachment:
+    """Store a document or photo under the private media root (never a public path)."""
+    _require_choice(document_type, codes.DocumentType, _("Pilih jenis dokumen."))
+    extension, content_type = attachment_check(upload)
+    attachment = Attachment(case=case, document_type=document_type, original_name=(upload.name or "")[-255:],
+                            content_type=content_type, size=upload.size, uploaded_by=actor)
+    # A random stored name: the name on the uploader's device may carry the survivor's name.
+    attachment.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
+    attachment.save()
+    audit_record(actor=actor, action="case.attachment_add", obj=case, request=request,
+                 details={"attachment": attachment.pk, "document_type": document_type, "size": upload.size})
+    return attachment
+
+
+@transaction.atomic
+def police_report_record(*, case: Case, actor: User, reported_at: datetime | None = None, reference: str = "",
+                         request=None) -> Case:
+    """Record that the police were told (UU 12/2022 Pasal 41: within 3x24 hours for a TPKS case)."""
+    _require_open(case)
+    if case.police_reported_at is not None:
+        raise CaseError(_("Laporan ke kepolisian sudah tercatat untuk kasus ini."))
+    case.police_reported_at = _moment(case, reported_at)
+    case.police_report_reference = reference.strip()
+    case.save(update_fields=["police_reported_at", "police_report_reference", "updated_at"])
+    audit_record(actor=actor, action="case.police_report", obj=case, request=request)
+    return case
+
+
+@transaction.atomic
+def consent_approve(*, consent: Consent, actor: User, request=None) -> Consent:
+    """A supervisor approves consent from another guardian or a legal basis (UU 27/2022 Pasal 25)."""
+    case = consent.case
+    _require_supervisor(case, actor, _("Hanya koordinator lembaga ini yang dapat menyetujui persetujuan ini."))
+    if not consent.needs_approval:
+        raise CaseError(_("Persetujuan ini tidak memerlukan persetujuan koordinator."))
+    if consent.approved_at is not None:
+        raise CaseError(_("Persetujuan ini sudah disetujui."))
+    if consent.withdrawn_at is not None:
+        raise CaseError(_("Persetujuan ini sudah dicabut."))
+    consent.approved_by, consent.approved_at = actor, timezone.now()
+    consent.save(update_fields=["approved_by", "approved_at", "updated_at"])
+    audit_record(actor=actor, action="consent.approve", obj=case, request=request,
+                 details={"consent": consent.pk, "victim": consent.victim.survivor_code})
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, consent: Consent, actor: User, reason: str, request=None) -> Consent:
+    """The consent-giver withdraws consent (UU 27/2022 PDP); the record stays, marked withdrawn."""
+    if consent.withdrawn_at is not None:
+        raise CaseError(_("Persetujuan ini sudah dicabut."))
+    if not reason.strip():
+        raise CaseError(_("Tuliskan alasan atau keterangan pencabutan."))
+    consent.withdrawn_at, consent.withdrawal_reason = timezone.now(), reason.strip()
+    consent.save(update_fields=["withdrawn_at", "withdrawal_reason", "updated_at"])
+    audit_record(actor=actor, action="consent.withdraw", obj=consent.case, request=request,
+                 details={"consent": consent.pk, "victim": consent.victim.survivor_code})
+    return consent
+
+
+# --- Mediation under the law -------------------------------------------------------------------
+
+class MediationRefused(CaseError):
+    """The law does not allow settling this case outside court (UU 12/2022 Pasal 23, UU 21/2007)."""
+
+
+class DiversionRequired(MediationRefused):
+    """Every perpetrator is a child: diversion through law enforcement (UU 11/2012 SPPA), not mediation."""
+
+
+def _case_violence_types(case: Case) -> set[str]:
+    return set(VictimViolence.objects.filter(victim__case=case).values_list("violence_type", flat=True))
+
+
+def mediation_check(case: Case) -> None:
+    """Raise MediationRefused or DiversionRequired when the law rules mediation out; return when allowed."""
+    incident = getattr(case, "incident", None)
+    types = _case_violence_types(case)
+    sexual = codes.ViolenceType.SEXUAL in types or bool(incident and incident.tpks_forms)
+    trafficking = codes.ViolenceType.TRAFFICKING in types or bool(incident and incident.tppo_elements)
+    if not (sexual or trafficking):
+        return
+    perpetrators = list(case.perpetrators.all())
+    # UU 12/2022 Pasal 23: no settlement outside court, except for a child perpetrator as the law provides
+    # (UU 11/2012 SPPA): that is diversion by the police, prosecutor or court, not a UPTD mediation.
+    if perpetrators and all(p.is_child for p in perpetrators):
+        raise DiversionRequired(_(
+            "Semua pelaku adalah anak. Penyelesaian di luar pengadilan hanya melalui diversi oleh aparat "
+            "penegak hukum menurut UU 11/2012 tentang Sistem Peradilan Pidana Anak (SPPA), bukan mediasi "
+            "UPTD PPA (UU 12/2022 Pasal 23). Rujuk kasus ke Unit PPA Polres."))
+    if sexual and trafficking:
+        raise MediationRefused(_(
+            "Mediasi tidak dapat dicatat: perkara kekerasan seksual tidak dapat diselesaikan di luar proses "
+            "peradilan (UU 12/2022 tentang TPKS Pasal 23), dan tindak pidana perdagangan orang diproses "
+            "menurut UU 21/2007 tentang PTPPO."))
+    if sexual:
+        raise MediationRefused(_(
+            "Mediasi tidak dapat dicatat: perkara kekerasan seksual tidak dapat diselesaikan di luar proses "
+            "peradilan (UU 12/2022 tentang TPKS Pasal 23)."))
+    raise MediationRefused(_(
+        "Mediasi tidak dapat dicatat: tindak pidana perdagangan orang diproses menurut UU 21/2007 tentang "
+        "PTPPO dan tidak diselesaikan di luar proses peradilan (sejalan dengan UU 12/2022 Pasal 23)."))
+
+
+def mediation_consents(case: Case) -> dict[int, Consent | None]:
+    """Each victim's effective consent covering mediation (None where there is none)."""
+    found: dict[int, Consent | None] = {victim.pk: None for victim in case.victims.all()}
+    for consent in Consent.objects.filter(case=case, withdrawn_at__isnull=True).order_by("-given_at"):
+        covers = consent.is_effective and codes.ConsentScope.MEDIATION in consent.scopes
+        if covers and found.get(consent.victim_id, False) is None:
+            found[consent.victim_id] = consent
+    return found
+
+
+@transaction.atomic
+def mediation_record(*, case: Case, actor: User, mediator: str, parties: str, held_on: date, record: str = "",
+                     agreement: str = "", follow_up_on: date | None = None, request=None) -> Mediation:
+    """Record a mediation the law allows, with every victim's consent and an assessment made first."""
+    _require_open(case)
+    mediation_check(case)
+    if not case.assessments.exists():
+        raise CaseError(_("Mediasi memerlukan asesmen lebih dahulu (pendamping dan psikolog)."))
+    consents = mediation_consents(case)
+    missing = [code for code, consent in
+               ((v.survivor_code, consents.get(v.pk)) for v in case.victims.all()) if consent is None]
+    if missing:
+        raise CaseError(_("Mediasi memerlukan persetujuan yang berlaku untuk mediasi dari setiap korban. "
+                          "Belum ada untuk: %(codes)s.") % {"codes": ", ".join(missing)})
+    if not mediator.strip() or not parties.strip():
+        raise CaseError(_("Isi nama mediator dan para pihak."))
+    if held_on > timezone.localdate():
+        raise CaseError(_("Tanggal mediasi tidak boleh di masa depan."))
+    if held_on < timezone.localdate(case.received_at):
+        raise CaseError(_("Tanggal mediasi tidak boleh sebelum pengaduan diterima."))
+    if follow_up_on is not None and follow_up_on < held_on:
+        raise CaseError(_("Tanggal pemantauan kesepakatan harus sesudah tanggal mediasi."))
+    mediation = Mediation.objects.create(
+        case=case, consent=next(c for c in consents.values() if c is not None), mediator=mediator.strip(),
+        parties=parties.strip(), held_on=held_on, record=record, agreement=agreement, follow_up_on=follow_up_on,
+        recorded_by=actor)
+    audit_record(actor=actor, action="case.mediation", obj=case, request=request,
+                 details={"held_on": held_on.isoformat()})
+    return mediation
+
+
+# --- Intake queue ------------------------------------------------------------------------------
+
+@transaction.atomic
+def intake_request_decline(*, intake: IntakeRequest, actor: User, reason: str, request=None) -> IntakeRequest:
+    """Decline a referral in (e.g. not a case for the UPTD PPA) with a reason the sender can read."""
+    if intake.status != IntakeRequest.Status.PENDING:
+        raise CaseError(_("Rujukan masuk ini sudah diproses."))
+    if not reason.strip():
+        raise CaseError(_("Tuliskan alasan penolakan."))
+    intake.status = IntakeRequest.Status.DECLINED
+    intake.decline_reason = reason.strip()
+    intake.decided_by, intake.decided_at = actor, timezone.now()
+    intake.save(update_fields=["status", "decline_reason", "decided_by", "decided_at", "updated_at"])
+    audit_record(actor=actor, action="intake.decline", obj=intake, request=request, reason=reason.strip())
     return intake

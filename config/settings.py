@@ -174,11 +174,30 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "simpul@localhost")
 
+# Referrals (referrals app): how long a receiving agency has to accept or decline, by urgency. Still
+# unanswered one more such window after the deadline, the referral is escalated to the sender's supervisor.
+REFERRAL_ANSWER_HOURS_DARURAT = env_int("REFERRAL_ANSWER_HOURS_DARURAT", 2)
+REFERRAL_ANSWER_HOURS_SEGERA = env_int("REFERRAL_ANSWER_HOURS_SEGERA", 24)
+REFERRAL_ANSWER_WORKING_DAYS_BIASA = env_int("REFERRAL_ANSWER_WORKING_DAYS_BIASA", 3)
+# The address links in notification e-mails point to.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # for the file-based e-mail backend
+
 # The district whose kecamatan and desa the forms offer (Kemendagri code; 73.22 is Luwu Utara).
 DISTRICT_CODE = os.environ.get("DISTRICT_CODE", "73.22")
 
 # Published reports hide counts from 1 to this threshold (shown "<3" for 2), with complementary suppression.
 REPORT_SUPPRESSION_THRESHOLD = env_int("REPORT_SUPPRESSION_THRESHOLD", 2)
+
+# Time standards of case handling (domain.md section 2). Permen PPPA 2/2022 via the district SOP:
+# high risk is served at once, medium risk within about 6 hours; a complaint is followed up within
+# 3 working days (Mon-Fri, WITA); UU 12/2022 Pasal 41: a TPKS case is reported to the police within 3x24 h.
+CASE_HIGH_RISK_SERVICE_MINUTES = env_int("CASE_HIGH_RISK_SERVICE_MINUTES", 60)
+CASE_MEDIUM_RISK_SERVICE_HOURS = env_int("CASE_MEDIUM_RISK_SERVICE_HOURS", 6)
+CASE_FOLLOW_UP_WORKING_DAYS = env_int("CASE_FOLLOW_UP_WORKING_DAYS", 3)
+CASE_TPKS_POLICE_REPORT_HOURS = env_int("CASE_TPKS_POLICE_REPORT_HOURS", 72)
+# Case attachments (PDF, JPEG, PNG) larger than this are refused.
+CASE_ATTACHMENT_MAX_MB = env_int("CASE_ATTACHMENT_MAX_MB", 10)
 
 # Production hardening; each can be relaxed from the environment for an HTTP-only intranet.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY", False) else None
