@@ -6,6 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Role
+from core.codes import AgencyType
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,8 @@ class NavItem:
     url_name: str
     roles: tuple[str, ...]
     icon: str = ""
+    # When set, partner staff see the item only if their agency is of one of these types (PATBM, PUSPAGA).
+    agency_types: tuple[str, ...] = ()
 
 
 ALL_STAFF = tuple(Role.values)
@@ -24,6 +27,11 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Kelola lembaga"), "agencies:manage_list", (Role.ADMIN,), "gear"),
     NavItem(_("Kelola pengguna"), "agencies:user_list", (Role.ADMIN,), "people"),
     NavItem(_("Jejak audit"), "core:audit_list", (Role.ADMIN, Role.SUPERVISOR), "journal-text"),
+    NavItem(_("Cakupan pencegahan"), "prevention:coverage", (Role.SUPERVISOR, Role.OFFICIAL), "map"),
+    NavItem(_("Kelompok PATBM"), "prevention:group_list", (Role.PARTNER,), "people", (AgencyType.PATBM,)),
+    NavItem(_("Sesi PUSPAGA"), "prevention:session_list", (Role.PARTNER,), "chat-heart", (AgencyType.PUSPAGA,)),
+    NavItem(_("Kegiatan pencegahan"), "prevention:activity_list", (Role.PARTNER,), "megaphone",
+            (AgencyType.PATBM, AgencyType.PUSPAGA)),
 ]
 
 
@@ -33,6 +41,8 @@ def items_for(user) -> list[dict]:
     items = []
     for item in NAV_ITEMS:
         if user.role not in item.roles:
+            continue
+        if item.agency_types and (user.agency is None or user.agency.agency_type not in item.agency_types):
             continue
         try:
             url = reverse(item.url_name)

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from core.demo import DEMO_PASSWORD, DEMO_USERS, seed_foundation
+from prevention.demo import seed_prevention
 
 
 class Command(BaseCommand):
@@ -16,6 +17,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "DEBUG mati: data demo tidak dibuat di server produksi. Gunakan --force hanya untuk server demo.")
         with transaction.atomic():
-            seed_foundation()
+            agencies = seed_foundation()
+            seed_prevention(agencies=agencies)
         names = ", ".join(user.username for user in DEMO_USERS)
         self.stdout.write(f"Data demo siap. Pengguna: {names} (kata sandi: {DEMO_PASSWORD}).")
