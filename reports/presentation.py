@@ -116,7 +116,10 @@ def present(stats: Statistics, *, edition: str, with_charts: bool = True) -> Pre
             return _("belum tersedia")
         if published and 1 <= whole <= limit:
             return _("%(small)s kasus: tidak ditampilkan") % {"small": count(whole)}
-        return f"{_percent(value)} ({part or 0} / {whole})" if whole else "—"
+        if not whole:
+            return "—"
+        # The published edition prints the share and its base, not the count of a small group.
+        return f"{_percent(value)} (n = {whole})" if published else f"{_percent(value)} ({part or 0} / {whole})"
 
     quality = [
         (_("Pengaduan ditindaklanjuti (identifikasi) dalam 3 hari kerja"),

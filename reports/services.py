@@ -226,3 +226,9 @@ def statistics_export_audit(*, actor: User, period: Period, edition: str, fmt: s
     """Record an export of aggregate tables (XLSX/CSV/GBVIMS)."""
     audit_record(actor=actor, action="report.export", object_label=f"{period.kind}-{period.code}-{edition}",
                  request=request, details={"format": fmt, "table": table, "edition": edition})
+
+
+def report_verify_audit(*, actor: User, code: str, found: bool, matches: bool | None, request=None) -> None:
+    """Record a verification attempt (who checked which code, and the answer)."""
+    audit_record(actor=actor, action="report.verify", object_label=code[:40], request=request,
+                 details={"found": found, "file_matches": matches})

@@ -510,20 +510,41 @@ def service_quality(period: Period, *, now: datetime | None = None) -> Quality:
         open_cases=caseload["n"], open_unassigned=caseload["unassigned"],
         workers_with_open_cases=caseload["workers"], max_open_per_worker=next(iter(per_worker), 0),
         closed_in_period=closed)
-    quality.referrals_on_time, quality.referrals_due = _referral_figures(period)
+    quality.referrals_on_time, quality.referrals_due = _referral_figures(period, now)
     return quality
 
 
-def _referral_figures(period: Period) -> tuple[int | None, int | None]:
-    """Referrals answered within their deadline, from the referrals app when it provides them."""
+def _referral_figures(period: Period, now: datetime) -> tuple[int | None, int | None]:
+    """Referrals sent in the period answered by their deadline, out of those answered or past their deadline
+    (a referral revoked before its deadline is not counted). None when the referrals app is not installed."""
+    try:
+        from referrals.models import Referral
+    except ImportError:
+        return None, None
+    from django.db.models.functions import Coalesce
+
+    start, end = period.bounds()
+    figures = Referral.objects.filter(sent_at__gte=start, sent_at__lt=end).aggregate(
+        on_time=Count("pk", filter=Q(answered_at__isnull=False, answered_at__lte=F("due_at"))),
+        late=Count("pk", filter=Q(answered_at__gt=F("due_at"))
+                   | Q(answered_at__isnull=True, due_at__lt=Coalesce("revoked_at", Value(now)))))
+    return figures["on_time"], figures["on_time"] + figures["late"]
+
+
+def referral_table(period: Period) -> Table | None:
+    """Referrals sent in the period per receiving agency (referrals.selectors.network_figures)."""
     try:
         from referrals.selectors import network_figures
     except ImportError:
-        return None, None
-    figures = network_figures(start=period.start, end=period.end)
-    if not isinstance(figures, dict):
-        figures = vars(figures)
-    return figures.get("answered_on_time"), figures.get("due")
+        return None
+    rows = network_figures(start=period.start, end=period.end)
+    return Table(
+        "referrals", _("Rujukan menurut lembaga tujuan"), _("rujukan"), _("Lembaga tujuan"),
+        [_("Rujukan"), _("Diterima"), _("Ditolak"), _("Selesai"), _("Terlambat dijawab")],
+        [[row.agency_name, [row.received, row.accepted, row.declined, row.done, row.overdue]] for row in rows],
+        row_totals=False,
+        note=_("Menurut tanggal rujukan dikirim. Terlambat = dijawab sesudah tenggat, atau belum dijawab padahal "
+               "tenggat sudah lewat."))
 
 
 def prevention_table(period: Period) -> Table | None:
@@ -569,7 +590,7 @@ def compute_statistics(period: Period, *, now: datetime | None = None) -> Statis
         perpetrators=current["perpetrators"], pairs=current["pairs"], kdrt_cases=current["kdrt_cases"],
         child_victims=current["child_victims"], comparisons=comparisons, rates=rates,
         trend=monthly_trend(period.end),
-        tables=[*breakdown_tables(period), *filter(None, [prevention_table(period)])],
+        tables=[*breakdown_tables(period), *filter(None, [referral_table(period), prevention_table(period)])],
         quality=service_quality(period, now=now))
 
 

@@ -1,0 +1,49 @@
+"""Forms of the reports pages: choose a period (and an edition), request a report, verify a code."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Role
+from reports.models import Report
+from reports.periods import Period, PeriodError
+
+
+def editions_for(user) -> list[tuple[str, str]]:
+    """The internal edition (no suppression) is offered to supervisors only."""
+    if user.role == Role.SUPERVISOR:
+        return list(Report.Edition.choices)
+    return [(Report.Edition.PUBLISHED, Report.Edition.PUBLISHED.label)]
+
+
+class PeriodForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Jenis periode"), choices=Report.Kind.choices, initial=Report.Kind.MONTHLY)
+    period = forms.CharField(label=_("Periode"), max_length=8,
+                             help_text=_("Bulan 2026-10, triwulan 2026-Q4, atau tahun 2026."))
+    edition = forms.ChoiceField(label=_("Edisi"), choices=Report.Edition.choices, initial=Report.Edition.PUBLISHED)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edition"].choices = editions_for(user)
+        if len(self.fields["edition"].choices) == 1:
+            self.fields["edition"].widget = forms.HiddenInput()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") and data.get("period"):
+            try:
+                data["parsed"] = Period.parse(data["kind"], data["period"])
+            except PeriodError as error:
+                self.add_error("period", str(error))
+                return data
+            if data["parsed"].start > timezone.localdate():
+                self.add_error("period", _("Periode ini belum dimulai."))
+        return data
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(label=_("Kode verifikasi"), max_length=40,
+                           help_text=_("Tertulis di sampul dan di kaki setiap halaman laporan, "
+                                       "mis. ABCD-EFGH-JKLM-NPQR."))
+    pdf = forms.FileField(label=_("Berkas PDF (pilihan)"), required=False,
+                          help_text=_("Bila diunggah, Simpul memeriksa bahwa isinya sama persis dengan laporan asli."))

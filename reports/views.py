@@ -1,0 +1,167 @@
+"""Dashboard, reports (request, progress, download, retry), exports, definitions and verification.
+
+Officials and supervisors only; everyone else gets 404. The internal edition (no suppression) is for
+supervisors only: for anyone else it does not exist (404). No page shows personal data: only aggregates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from agencies.models import Role
+from core.access import get_in_scope_or_404, role_required
+from reports import exports, services
+from reports.forms import PeriodForm, VerifyForm
+from reports.models import Report
+from reports.periods import Kind, Period
+from reports.presentation import Edition, present
+from reports.selectors import reports_ready_for, reports_visible_to
+from reports.statistics import DEFINITIONS, compute_statistics
+from reports.suppression import threshold
+
+VIEWERS = (Role.OFFICIAL, Role.SUPERVISOR)
+
+
+def _get_report_for_user(request: HttpRequest, pk: int) -> Report:
+    return get_in_scope_or_404(reports_visible_to(user=request.user), pk=pk)
+
+
+def _chosen_period(request: HttpRequest) -> tuple[PeriodForm, Period, str]:
+    """The period and edition from the query string; the current month, published, by default."""
+    today = timezone.localdate()
+    default = Period.containing(Kind.MONTHLY, today)
+    data = request.GET if "period" in request.GET else None
+    form = PeriodForm(data, user=request.user,
+                      initial={"kind": Kind.MONTHLY, "period": default.code, "edition": Edition.PUBLISHED})
+    if data is not None and form.is_valid():
+        return form, form.cleaned_data["parsed"], form.cleaned_data["edition"]
+    if data is not None and data.get("edition") == Edition.INTERNAL and request.user.role != Role.SUPERVISOR:
+        raise Http404  # the internal edition does not exist for anyone but supervisors
+    return form, default, Edition.PUBLISHED
+
+
+@role_required(*VIEWERS)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Headline figures, monthly trend, bars by type, kecamatan and place, service quality."""
+    form, period, edition = _chosen_period(request)
+    presentation = present(compute_statistics(period), edition=edition)
+    return render(request, "reports/dashboard.html", {
+        "form": form, "p": presentation, "period": period, "edition": edition,
+        "query": f"kind={period.kind}&period={period.code}&edition={edition}",
+    })
+
+
+@role_required(*VIEWERS)
+def definitions(request: HttpRequest) -> HttpResponse:
+    return render(request, "reports/definitions.html", {"definitions": DEFINITIONS, "threshold": threshold(),
+                                                        "small": f"<{threshold() + 1}"})
+
+
+@role_required(*VIEWERS)
+@require_http_methods(["GET", "POST"])
+def report_list(request: HttpRequest) -> HttpResponse:
+    """The reports made so far (newest first), the form to request one, and the reports just made ready."""
+    if request.method == "POST":
+        form = PeriodForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                report = services.report_request(actor=request.user, kind=data["kind"], period_code=data["period"],
+                                                 edition=data["edition"], request=request)
+            except services.ReportError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("reports:detail", pk=report.pk)
+    else:
+        previous = Period.last_complete(Kind.MONTHLY, timezone.localdate())
+        form = PeriodForm(user=request.user, initial={"kind": Kind.MONTHLY, "period": previous.code,
+                                                      "edition": Edition.PUBLISHED})
+    reports = reports_visible_to(user=request.user).select_related("requested_by")[:50]
+    return render(request, "reports/list.html", {
+        "form": form, "reports": reports, "ready": reports_ready_for(user=request.user)})
+
+
+@role_required(*VIEWERS)
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress page: polls the status partial with htmx until the PDF is ready."""
+    report = _get_report_for_user(request, pk)
+    return render(request, "reports/detail.html", {"report": report})
+
+
+@role_required(*VIEWERS)
+def report_status(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _get_report_for_user(request, pk)
+    response = render(request, "reports/_status.html", {"report": report})
+    if report.is_finished:
+        response["HX-Trigger"] = "report-finished"
+    return response
+
+
+@role_required(*VIEWERS)
+def report_download(request: HttpRequest, pk: int) -> FileResponse:
+    report = _get_report_for_user(request, pk)
+    if report.status != Report.Status.DONE:
+        raise Http404
+    services.report_download(report=report, actor=request.user, request=request)
+    return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename,
+                        content_type="application/pdf")
+
+
+@role_required(*VIEWERS)
+@require_POST
+def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _get_report_for_user(request, pk)
+    try:
+        services.report_retry(report=report, actor=request.user, request=request)
+    except services.ReportError as error:
+        messages.error(request, str(error))
+    return redirect("reports:detail", pk=report.pk)
+
+
+@role_required(*VIEWERS)
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The aggregate tables of the chosen period and edition as XLSX, CSV, or the GBVIMS table as CSV."""
+    _form, period, edition = _chosen_period(request)
+    presentation = present(compute_statistics(period), edition=edition, with_charts=False)
+    services.statistics_export_audit(actor=request.user, period=period, edition=edition, fmt=fmt, request=request)
+    name = f"statistik-{period.kind}-{period.code}-{edition}"
+    if fmt == "xlsx":
+        content = exports.export_xlsx(presentation)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "csv":
+        content, content_type = exports.export_csv(presentation), "text/csv; charset=utf-8"
+    elif fmt == "gbvims":
+        content, content_type = exports.export_csv(presentation, keys=["gbvims"]), "text/csv; charset=utf-8"
+        name, fmt = f"gbvims-{period.kind}-{period.code}-{edition}", "csv"
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@role_required(*VIEWERS)
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """An official types the code printed in a PDF (and may upload the file) to check it is ours and unaltered."""
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        code = services.normalise_code(form.cleaned_data["code"])
+        report = Report.objects.filter(verification_code=code, status=Report.Status.DONE).first()
+        matches = None
+        if report is not None and form.cleaned_data.get("pdf"):
+            digest = hashlib.sha256()
+            for chunk in form.cleaned_data["pdf"].chunks():
+                digest.update(chunk)
+            matches = digest.hexdigest() == report.sha256
+        result = {"report": report, "matches": matches, "code": code}
+        services.report_verify_audit(actor=request.user, code=code, found=report is not None, matches=matches,
+                                     request=request)
+    return render(request, "reports/verify.html", {"form": form, "result": result})
