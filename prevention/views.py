@@ -232,8 +232,9 @@ def patbm_activity_create(request: HttpRequest, pk: int) -> HttpResponse:
                 group=group, actor=request.user, held_on=data["held_on"], level=data["level"], topic=data["topic"],
                 participants=form.participants(), notes=data["notes"], photos=data["photos"], request=request)
         except services.PreventionError as error:
-            _service_error(form, error)
-            if data["photos"]:
+            had_photos = bool(data["photos"])
+            _service_error(form, error)  # removes the field from cleaned_data
+            if had_photos:
                 messages.warning(request, _("Kegiatan belum tersimpan. Pilih ulang fotonya sebelum menyimpan lagi."))
         else:
             messages.success(request, _("Kegiatan PATBM di %(village)s tersimpan.") % {"village": group.village.name})

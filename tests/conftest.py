@@ -133,3 +133,27 @@ def register_case(actor: User, *, agency: Agency | None = None, received_at=None
     return case_services.case_register(actor=actor, agency=agency or actor.agency, received_at=received_at,
                                        intake_channel="langsung", incident=incident, victims=victims,
                                        perpetrators=perpetrators, assigned_worker=assigned_worker, **extra)
+
+
+# --- Prevention: PATBM and PUSPAGA staff are partner users at agencies of those types ---------------
+
+@pytest.fixture
+def patbm_agency(db) -> Agency:
+    return make_agency("PATBM Uji", AgencyType.PATBM)
+
+
+@pytest.fixture
+def patbm_staff(patbm_agency) -> User:
+    """An aktivis PATBM with an account: records their agency's groups and activities."""
+    return make_user("patbm_uji", Role.PARTNER, patbm_agency)
+
+
+@pytest.fixture
+def puspaga_agency(db) -> Agency:
+    return make_agency("PUSPAGA Uji", AgencyType.PUSPAGA)
+
+
+@pytest.fixture
+def puspaga_staff(puspaga_agency) -> User:
+    """A PUSPAGA counsellor: records sessions and is the only one who reads their notes."""
+    return make_user("puspaga_uji", Role.PARTNER, puspaga_agency)
