@@ -130,7 +130,7 @@ def case_for_page(cases: QuerySet[Case]) -> QuerySet[Case]:
             .prefetch_related(
                 Prefetch("victims", queryset=Victim.objects.select_related(
                     "address_kecamatan", "address_village").prefetch_related(
-                    "violence_types", "perpetrator_links__perpetrator")),
+                    "violence_types", "perpetrator_links")),
                 "perpetrators",
                 Prefetch("assessments", queryset=Assessment.objects.select_related("assessed_by")),
                 Prefetch("planned_services", queryset=PlannedService.objects.select_related(

@@ -17,16 +17,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 
-@pytest.fixture
-def private_media(settings, tmp_path) -> Path:
-    """Uploads go to a temporary private root, as settings.STORAGES["default"] does under var/private."""
-    root = tmp_path / "private"
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}}}
-    settings.MEDIA_ROOT = root
-    return root
-
-
 def test_accompaniment_is_recorded_and_counts_as_first_service(caseworker, regions):
     case = register_case(caseworker)
     at = timezone.now() - timedelta(minutes=10)

@@ -1,0 +1,553 @@
+"""Forms of the case file: they validate and clean; the services decide. Labels are what staff read aloud."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.conf import settings
+from django.forms.utils import ErrorDict, ErrorList
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, Region, Role, User
+from agencies.selectors import district_kecamatan, district_villages
+from cases import services
+from cases.models import Assessment, Case, IntakeRequest, PlannedService, Victim
+from cases.selectors import agency_workers
+from cases.services import NEED_FIELDS, NIK_PATTERN
+from core import codes
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
+BLANK = [("", "---------")]
+
+
+def _helper(submit_label=None, *, form_tag: bool = True, method: str = "post") -> FormHelper:
+    helper = FormHelper()
+    helper.form_method = method
+    helper.form_tag = form_tag
+    if not form_tag:
+        helper.disable_csrf = True
+    if submit_label:
+        helper.add_input(Submit("submit", submit_label))
+    return helper
+
+
+def _date_field(label, **kwargs) -> forms.DateField:
+    return forms.DateField(label=label, widget=DATE_WIDGET, **kwargs)
+
+
+def _datetime_field(label, **kwargs) -> forms.DateTimeField:
+    return forms.DateTimeField(label=label, widget=DATETIME_WIDGET, **kwargs)
+
+
+def _moment_field(label=None) -> forms.DateTimeField:
+    return _datetime_field(label or _("Waktu (bila dicatat kemudian)"), required=False,
+                           help_text=_("Kosongkan bila terjadi sekarang."))
+
+
+def _village_widget_attrs(form: forms.Form, kecamatan_field: str, village_field: str) -> None:
+    """The desa list follows the chosen kecamatan (htmx); without JavaScript it follows on the next submit."""
+    form.fields[kecamatan_field].widget.attrs.update({
+        "hx-get": reverse_lazy("cases:villages"), "hx-trigger": "change",
+        "hx-target": f"#id_{form.add_prefix(village_field)}", "hx-swap": "innerHTML"})
+    chosen = form.data.get(form.add_prefix(kecamatan_field)) if form.is_bound else form.initial.get(kecamatan_field)
+    chosen = getattr(chosen, "pk", chosen)
+    form.fields[village_field].queryset = (district_villages(kecamatan_code=chosen) if chosen
+                                           else Region.objects.none())
+
+
+def silence_errors(*forms_or_formsets) -> None:
+    """Re-show a form with what was typed but without errors (after "add a row", nothing was submitted yet)."""
+    for item in forms_or_formsets:
+        if isinstance(item, forms.BaseForm):
+            item.full_clean()
+            item._errors = ErrorDict()
+        else:
+            item.full_clean()
+            item._non_form_errors = ErrorList()
+            for form in item.forms:
+                form._errors = ErrorDict()
+
+
+# --- Intake (penerimaan pengaduan) -------------------------------------------------------------
+
+class CaseIntakeForm(forms.Form):
+    received_at = _datetime_field(_("Waktu pengaduan diterima"))
+    intake_channel = forms.ChoiceField(label=_("Sumber pengaduan"), choices=BLANK + codes.IntakeChannel.choices)
+    reporter_name = forms.CharField(label=_("Nama pelapor"), max_length=150, required=False)
+    reporter_relation = forms.CharField(label=_("Hubungan pelapor dengan korban"), max_length=100, required=False)
+    reporter_contact = forms.CharField(label=_("Kontak pelapor"), max_length=100, required=False)
+    assigned_worker = forms.ModelChoiceField(label=_("Pendamping yang ditugaskan"), queryset=User.objects.none(),
+                                             required=False)
+    occurred_on = _date_field(_("Tanggal kejadian"))
+    place = forms.ChoiceField(label=_("Tempat kejadian"), choices=BLANK + codes.Place.choices)
+    outside_district = forms.BooleanField(label=_("Kejadian di luar kabupaten (luar daerah)"), required=False)
+    kecamatan = forms.ModelChoiceField(label=_("Kecamatan kejadian"), queryset=Region.objects.none(), required=False)
+    village = forms.ModelChoiceField(label=_("Desa/kelurahan kejadian"), queryset=Region.objects.none(),
+                                     required=False, empty_label=_("Pilih kecamatan dulu"))
+    is_online = forms.BooleanField(label=_("Terjadi daring / media sosial"), required=False)
+    is_kdrt = forms.BooleanField(label=_("KDRT (kekerasan dalam rumah tangga)"), required=False)
+    tpks_forms = forms.MultipleChoiceField(label=_("Bentuk TPKS (bila kekerasan seksual, UU 12/2022 Pasal 4)"),
+                                           choices=codes.TpksForm.choices, required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    tppo_elements = forms.MultipleChoiceField(label=_("Unsur TPPO (bila perdagangan orang, UU 21/2007 Pasal 1)"),
+                                              choices=codes.TppoElement.choices, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    chronology = forms.CharField(label=_("Kronologi"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    confirm_duplicates = forms.BooleanField(
+        label=_("Saya sudah memeriksa kemungkinan duplikat dan tetap mendaftarkan kasus baru."), required=False)
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kecamatan"].queryset = district_kecamatan()
+        self.fields["kecamatan"].empty_label = _("Pilih kecamatan")
+        _village_widget_attrs(self, "kecamatan", "village")
+        if user.role == Role.SUPERVISOR:
+            self.fields["assigned_worker"].queryset = agency_workers(agency_id=user.agency_id)
+            self.fields["assigned_worker"].empty_label = _("Belum ditugaskan")
+        else:
+            del self.fields["assigned_worker"]
+        self.helper = _helper(form_tag=False)
+
+    def clean_received_at(self):
+        value = self.cleaned_data["received_at"]
+        if value > timezone.now():
+            raise forms.ValidationError(_("Waktu pengaduan tidak boleh di masa depan."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        received, occurred = cleaned.get("received_at"), cleaned.get("occurred_on")
+        if received and occurred and occurred > timezone.localdate(received):
+            self.add_error("occurred_on", _("Tanggal kejadian tidak boleh sesudah pengaduan diterima."))
+        kecamatan, village = cleaned.get("kecamatan"), cleaned.get("village")
+        if cleaned.get("outside_district"):
+            if kecamatan or village:
+                self.add_error("kecamatan", _("Kejadian luar daerah tidak memakai kecamatan kabupaten ini."))
+        elif not kecamatan:
+            self.add_error("kecamatan", _("Pilih kecamatan kejadian, atau centang luar daerah."))
+        if kecamatan and village and village.parent_id != kecamatan.code:
+            self.add_error("village", _("Desa yang dipilih tidak berada di kecamatan itu."))
+        return cleaned
+
+    def incident_data(self) -> services.IncidentData:
+        data = self.cleaned_data
+        return services.IncidentData(
+            occurred_on=data["occurred_on"], place=data["place"], kecamatan=data["kecamatan"],
+            village=data["village"], outside_district=data["outside_district"], is_online=data["is_online"],
+            is_kdrt=data["is_kdrt"], tpks_forms=data["tpks_forms"], tppo_elements=data["tppo_elements"],
+            chronology=data["chronology"])
+
+
+class VictimForm(forms.Form):
+    name = forms.CharField(label=_("Nama korban"), max_length=150)
+    nik = forms.CharField(label=_("NIK"), max_length=32, required=False,
+                          help_text=_("16 angka, bila diketahui."))
+    birth_date = _date_field(_("Tanggal lahir"), required=False)
+    age = forms.IntegerField(label=_("Usia (tahun), bila tanggal lahir tidak diketahui"), min_value=0,
+                             max_value=120, required=False)
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=BLANK + codes.Sex.choices)
+    violence_types = forms.MultipleChoiceField(label=_("Jenis kekerasan (boleh lebih dari satu)"),
+                                               choices=codes.ViolenceType.choices, widget=forms.CheckboxSelectMultiple,
+                                               error_messages={"required": _("Pilih setidaknya satu jenis "
+                                                                             "kekerasan.")})
+    education = forms.ChoiceField(label=_("Pendidikan"), choices=codes.Education.choices,
+                                  initial=codes.Education.OTHER)
+    occupation = forms.ChoiceField(label=_("Pekerjaan"), choices=codes.Occupation.choices,
+                                   initial=codes.Occupation.NA)
+    marital_status = forms.ChoiceField(label=_("Status perkawinan"), choices=BLANK + codes.MaritalStatus.choices,
+                                       required=False)
+    has_disability = forms.BooleanField(label=_("Penyandang disabilitas"), required=False)
+    disability_kinds = forms.MultipleChoiceField(label=_("Jenis disabilitas"), choices=codes.DisabilityKind.choices,
+                                                 widget=forms.CheckboxSelectMultiple, required=False)
+    address_kecamatan = forms.ModelChoiceField(label=_("Kecamatan domisili"), queryset=Region.objects.none(),
+                                               required=False, empty_label=_("Luar kabupaten / tidak diketahui"))
+    address_village = forms.ModelChoiceField(label=_("Desa domisili"), queryset=Region.objects.none(),
+                                             required=False, empty_label=_("Pilih kecamatan dulu"))
+    address_detail = forms.CharField(label=_("Alamat"), max_length=255, required=False)
+    phone = forms.CharField(label=_("Telepon"), max_length=40, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["address_kecamatan"].queryset = district_kecamatan()
+        _village_widget_attrs(self, "address_kecamatan", "address_village")
+        self.helper = _helper(form_tag=False)
+
+    def clean_nik(self):
+        nik = self.cleaned_data["nik"].strip().replace(" ", "")
+        if nik and not NIK_PATTERN.match(nik):
+            raise forms.ValidationError(_("NIK harus 16 angka."))
+        return nik
+
+    def clean_birth_date(self):
+        birth = self.cleaned_data["birth_date"]
+        if birth and birth > timezone.localdate():
+            raise forms.ValidationError(_("Tanggal lahir tidak boleh di masa depan."))
+        return birth
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("birth_date") and cleaned.get("age") is None and "birth_date" not in self.errors:
+            self.add_error("age", _("Isi tanggal lahir atau usia korban."))
+        kecamatan, village = cleaned.get("address_kecamatan"), cleaned.get("address_village")
+        if kecamatan and village and village.parent_id != kecamatan.code:
+            self.add_error("address_village", _("Desa yang dipilih tidak berada di kecamatan itu."))
+        return cleaned
+
+    def victim_data(self) -> services.VictimData:
+        data = self.cleaned_data
+        return services.VictimData(
+            name=data["name"], sex=data["sex"], violence_types=data["violence_types"], nik=data["nik"],
+            birth_date=data["birth_date"], age=data["age"], education=data["education"],
+            occupation=data["occupation"], marital_status=data["marital_status"],
+            has_disability=data["has_disability"], disability_kinds=data["disability_kinds"],
+            address_kecamatan=data["address_kecamatan"], address_village=data["address_village"],
+            address_detail=data["address_detail"], phone=data["phone"])
+
+
+class PerpetratorForm(forms.Form):
+    name = forms.CharField(label=_("Nama pelaku"), max_length=150, required=False)
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=BLANK + codes.Sex.choices)
+    age = forms.IntegerField(label=_("Usia (tahun)"), min_value=0, max_value=120, required=False)
+    is_child = forms.BooleanField(label=_("Pelaku anak (di bawah 18 tahun)"), required=False)
+
+    def __init__(self, *args, victim_count: int = 1, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The relationship is stored per victim-perpetrator pair (SIMFONI counts pairs).
+        for index in range(victim_count):
+            self.fields[f"relationship_{index}"] = forms.ChoiceField(
+                label=_("Hubungan dengan korban %(n)s") % {"n": index + 1}, choices=codes.Relationship.choices,
+                initial=codes.Relationship.NA)
+        self.helper = _helper(form_tag=False)
+
+    def perpetrator_data(self, victim_positions: dict[int, int]) -> services.PerpetratorData:
+        """`victim_positions` maps a victim form's index to its place among the victims kept."""
+        data = self.cleaned_data
+        relationships = {position: data[f"relationship_{index}"] for index, position in victim_positions.items()
+                         if f"relationship_{index}" in data}
+        return services.PerpetratorData(sex=data["sex"], name=data["name"], age=data["age"],
+                                        is_child=data["is_child"], relationships=relationships)
+
+
+class _RowFormSet(forms.BaseFormSet):
+    delete_label = _("Hapus baris ini")
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = self.delete_label
+
+
+class _VictimFormSet(_RowFormSet):
+    delete_label = _("Hapus korban ini")
+
+
+class _PerpetratorFormSet(_RowFormSet):
+    delete_label = _("Hapus pelaku ini")
+
+
+VictimFormSet = forms.formset_factory(VictimForm, formset=_VictimFormSet, extra=0, min_num=1, validate_min=True,
+                                      can_delete=True, max_num=20)
+PerpetratorFormSet = forms.formset_factory(PerpetratorForm, formset=_PerpetratorFormSet, extra=0, min_num=0,
+                                           can_delete=True, max_num=20)
+
+
+# --- Workflow actions ----------------------------------------------------------------------------
+
+class _ActionForm(forms.Form):
+    submit_label = _("Simpan")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(self.submit_label)
+
+
+class IdentifyForm(_ActionForm):
+    submit_label = _("Simpan identifikasi")
+    case_type = forms.ChoiceField(label=_("Jenis kasus"), choices=codes.CaseType.choices, widget=forms.RadioSelect)
+    risk_level = forms.ChoiceField(label=_("Tingkat risiko"), choices=codes.RiskLevel.choices,
+                                   widget=forms.RadioSelect)
+    responsibility = forms.ChoiceField(label=_("Kewenangan"), choices=codes.Responsibility.choices,
+                                       initial=codes.Responsibility.DISTRICT, widget=forms.RadioSelect)
+    at = _moment_field(_("Waktu identifikasi (bila dicatat kemudian)"))
+
+
+class AssessmentForm(_ActionForm):
+    submit_label = _("Simpan asesmen")
+    needs = forms.MultipleChoiceField(label=_("Kebutuhan korban"), required=False,
+                                      widget=forms.CheckboxSelectMultiple, choices=())
+    risk_level = forms.ChoiceField(label=_("Tingkat risiko"), choices=codes.RiskLevel.choices,
+                                   widget=forms.RadioSelect)
+    notes = forms.CharField(label=_("Catatan asesmen"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    at = _moment_field(_("Waktu asesmen (bila dicatat kemudian)"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["needs"].choices = [(name, Assessment._meta.get_field(name).verbose_name.capitalize())
+                                        for name in NEED_FIELDS]
+
+
+class PlannedServiceForm(_ActionForm):
+    submit_label = _("Tambahkan ke rencana")
+    service = forms.ChoiceField(label=_("Layanan"), choices=BLANK + codes.Service.choices)
+    provider_agency = forms.ModelChoiceField(label=_("Lembaga pemberi layanan"), queryset=Agency.objects.none(),
+                                             required=False)
+    provider_user = forms.ModelChoiceField(label=_("Petugas pemberi layanan"), queryset=User.objects.none(),
+                                           required=False)
+    due_on = _date_field(_("Target tanggal"))
+    notes = forms.CharField(label=_("Catatan"), widget=TEXTAREA, required=False)
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provider_agency"].queryset = Agency.objects.filter(is_active=True).order_by("name")
+        self.fields["provider_user"].queryset = agency_workers(agency_id=case.agency_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("provider_agency") and not cleaned.get("provider_user"):
+            self.add_error("provider_agency", _("Pilih lembaga atau petugas yang memberi layanan."))
+        return cleaned
+
+
+class ServiceDeliveryForm(_ActionForm):
+    submit_label = _("Catat layanan")
+    victim = forms.ModelChoiceField(label=_("Korban (kode penyintas)"), queryset=Victim.objects.none())
+    service = forms.ChoiceField(label=_("Layanan"), choices=BLANK + codes.Service.choices)
+    planned = forms.ModelChoiceField(label=_("Bagian dari rencana"), queryset=PlannedService.objects.none(),
+                                     required=False, empty_label=_("Di luar rencana"))
+    delivered_on = _date_field(_("Tanggal layanan"), initial=timezone.localdate)
+    provider_agency = forms.ModelChoiceField(label=_("Lembaga pemberi layanan"), queryset=Agency.objects.none(),
+                                             required=False)
+    notes = forms.CharField(label=_("Catatan"), widget=TEXTAREA, required=False)
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["victim"].queryset = case.victims.only("id", "survivor_code", "case_id")
+        self.fields["victim"].label_from_instance = lambda victim: victim.survivor_code
+        self.fields["planned"].queryset = case.planned_services.all()
+        self.fields["planned"].label_from_instance = (
+            lambda line: f"{line.get_service_display()} · {line.due_on:%d-%m-%Y}")
+        self.fields["provider_agency"].queryset = Agency.objects.filter(is_active=True).order_by("name")
+        self.fields["provider_agency"].initial = case.agency_id
+        if case.victims.count() == 1:
+            self.fields["victim"].initial = case.victims.first()
+
+
+class StageForm(_ActionForm):
+    at = _moment_field()
+
+
+class MonitoringForm(_ActionForm):
+    submit_label = _("Mulai pemantauan")
+    notes = forms.CharField(label=_("Catatan evaluasi"), widget=TEXTAREA, required=False)
+    at = _moment_field()
+
+
+class InterventionForm(StageForm):
+    submit_label = _("Mulai pelaksanaan")
+
+
+class ReasonForm(_ActionForm):
+    reason = forms.CharField(label=_("Alasan"), widget=TEXTAREA)
+
+
+class ClosureRequestForm(ReasonForm):
+    submit_label = _("Ajukan terminasi")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("Alasan terminasi")
+
+
+class ClosureDecisionForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan penolakan (wajib bila ditolak)"), widget=TEXTAREA, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+        self.helper.add_input(Submit("approve", _("Setujui terminasi"), css_class="btn-success"))
+        self.helper.add_input(Submit("reject", _("Tolak terminasi"), css_class="btn-outline-danger"))
+
+
+class ReopenForm(ReasonForm):
+    submit_label = _("Buka kembali kasus")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("Alasan membuka kembali")
+
+
+class DeclineForm(ReasonForm):
+    submit_label = _("Tolak rujukan masuk")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("Alasan penolakan")
+
+
+class ConsentWithdrawForm(ReasonForm):
+    submit_label = _("Cabut persetujuan")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("Keterangan pencabutan")
+
+
+class AssignForm(_ActionForm):
+    submit_label = _("Tugaskan")
+    worker = forms.ModelChoiceField(label=_("Pendamping"), queryset=User.objects.none())
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = agency_workers(agency_id=case.agency_id)
+        self.fields["worker"].label_from_instance = lambda user: f"{user.display_name} ({user.get_role_display()})"
+
+
+class AccompanimentForm(_ActionForm):
+    submit_label = _("Catat pendampingan")
+    occurred_at = _datetime_field(_("Waktu pendampingan"), initial=lambda: timezone.localtime().replace(
+        second=0, microsecond=0))
+    kind = forms.ChoiceField(label=_("Jenis pendampingan"), choices=BLANK + codes.AccompanimentKind.choices)
+    accompanied_by = forms.ModelChoiceField(label=_("Didampingi oleh"), queryset=User.objects.none())
+    notes = forms.CharField(label=_("Catatan"), widget=TEXTAREA, required=False)
+
+    def __init__(self, *args, case: Case, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["accompanied_by"].queryset = agency_workers(agency_id=case.agency_id)
+        self.fields["accompanied_by"].initial = user.pk
+
+
+class MediationForm(_ActionForm):
+    submit_label = _("Catat mediasi")
+    mediator = forms.CharField(label=_("Mediator"), max_length=150)
+    parties = forms.CharField(label=_("Para pihak"), widget=TEXTAREA)
+    held_on = _date_field(_("Tanggal mediasi"))
+    record = forms.CharField(label=_("Berita acara"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    agreement = forms.CharField(label=_("Kesepakatan"), widget=TEXTAREA, required=False)
+    follow_up_on = _date_field(_("Tanggal pemantauan kesepakatan"), required=False)
+
+
+class ConsentForm(_ActionForm):
+    submit_label = _("Catat persetujuan")
+    victim = forms.ModelChoiceField(label=_("Korban (kode penyintas)"), queryset=Victim.objects.none())
+    scopes = forms.MultipleChoiceField(label=_("Yang disetujui"), choices=codes.ConsentScope.choices,
+                                       widget=forms.CheckboxSelectMultiple)
+    sharing_agency_types = forms.MultipleChoiceField(
+        label=_("Data boleh dibagikan kepada (bila berbagi disetujui)"), choices=codes.AgencyType.choices,
+        widget=forms.CheckboxSelectMultiple, required=False)
+    given_by = forms.ChoiceField(label=_("Diberikan oleh"), choices=codes.ConsentGiver.choices,
+                                 widget=forms.RadioSelect)
+    given_by_name = forms.CharField(label=_("Nama pemberi persetujuan"), max_length=150, required=False)
+    parent_is_perpetrator = forms.BooleanField(label=_("Orang tua korban adalah pelaku"), required=False)
+    legal_basis = forms.CharField(label=_("Dasar hukum / alasan (bila tanpa persetujuan atau wali lain)"),
+                                  widget=TEXTAREA, required=False)
+    form_version = forms.CharField(label=_("Versi formulir persetujuan"), max_length=32, initial="IC-2026-1")
+    given_at = _datetime_field(_("Waktu persetujuan"), required=False, help_text=_("Kosongkan bila sekarang."))
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["victim"].queryset = case.victims.only("id", "survivor_code", "case_id")
+        self.fields["victim"].label_from_instance = lambda victim: victim.survivor_code
+        if case.victims.count() == 1:
+            self.fields["victim"].initial = case.victims.first()
+
+    def clean_given_at(self):
+        value = self.cleaned_data["given_at"]
+        if value and value > timezone.now():
+            raise forms.ValidationError(_("Waktu persetujuan tidak boleh di masa depan."))
+        return value
+
+
+class PoliceReportForm(_ActionForm):
+    submit_label = _("Catat laporan ke kepolisian")
+    reported_at = _datetime_field(_("Waktu dilaporkan ke kepolisian"), required=False,
+                                  help_text=_("Kosongkan bila sekarang."))
+    reference = forms.CharField(label=_("Nomor laporan polisi (bila ada)"), max_length=100, required=False)
+
+
+class NoteForm(_ActionForm):
+    submit_label = _("Simpan catatan")
+    text = forms.CharField(label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AttachmentForm(_ActionForm):
+    submit_label = _("Unggah")
+    document_type = forms.ChoiceField(label=_("Jenis dokumen"), choices=BLANK + codes.DocumentType.choices)
+    file = forms.FileField(label=_("Berkas (PDF, JPEG atau PNG)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("Paling besar %(max)s MB.") % {"max": settings.CASE_ATTACHMENT_MAX_MB}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            services.attachment_check(upload)
+        except services.CaseError as error:
+            raise forms.ValidationError(str(error)) from error
+        return upload
+
+
+# --- Lists ---------------------------------------------------------------------------------------
+
+SORT_CHOICES = [("terbaru", _("Terbaru")), ("terlama", _("Terlama")), ("nomor", _("Nomor kasus")),
+                ("tahap", _("Tahap")), ("risiko", _("Risiko tertinggi"))]
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Nomor kasus atau kode penyintas"), required=False)
+    stage = forms.ChoiceField(label=_("Tahap"), required=False, choices=[("", _("Semua tahap"))]
+                              + codes.CaseStage.choices)
+    risk_level = forms.ChoiceField(label=_("Risiko"), required=False, choices=[("", _("Semua risiko"))]
+                                   + codes.RiskLevel.choices)
+    case_type = forms.ChoiceField(label=_("Jenis kasus"), required=False, choices=[("", _("Semua jenis"))]
+                                  + codes.CaseType.choices)
+    violence_type = forms.ChoiceField(label=_("Jenis kekerasan"), required=False,
+                                      choices=[("", _("Semua kekerasan"))] + codes.ViolenceType.choices)
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+    worker = forms.TypedChoiceField(label=_("Pendamping"), required=False, coerce=int, empty_value=None)
+    overdue = forms.BooleanField(label=_("Hanya yang lewat tenggat"), required=False)
+    sort = forms.ChoiceField(label=_("Urutkan"), required=False, choices=SORT_CHOICES)
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kecamatan"].choices = [("", _("Semua kecamatan"))] + [
+            (region.code, region.name) for region in district_kecamatan()]
+        if user.role == Role.SUPERVISOR:
+            self.fields["worker"].choices = [("", _("Semua pendamping"))] + [
+                (worker.pk, worker.display_name) for worker in agency_workers(agency_id=user.agency_id)]
+        else:
+            del self.fields["worker"]
+        self.helper = _helper(_("Terapkan"), method="get")
+        self.helper.form_class = "row row-cols-sm-2 row-cols-lg-4 g-2 align-items-end"
+        self.helper.form_id = "case-filters"
+
+
+class DeadlineFilterForm(forms.Form):
+    overdue = forms.BooleanField(label=_("Hanya yang lewat tenggat"), required=False)
+    worker = forms.TypedChoiceField(label=_("Pendamping"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if user.role == Role.SUPERVISOR:
+            self.fields["worker"].choices = [("", _("Semua pendamping"))] + [
+                (worker.pk, worker.display_name) for worker in agency_workers(agency_id=user.agency_id)]
+        else:
+            del self.fields["worker"]
+        self.helper = _helper(_("Terapkan"), method="get")
+        self.helper.form_class = "row row-cols-md-auto g-2 align-items-end"
+
+
+def intake_initial(intake: IntakeRequest | None) -> dict:
+    """A referral in starts its intake form with the channel and time already known."""
+    initial = {"received_at": timezone.localtime().replace(second=0, microsecond=0)}
+    if intake is not None:
+        initial |= {"intake_channel": codes.IntakeChannel.REFERRAL_IN, "received_at":
+                    timezone.localtime(intake.created_at).replace(second=0, microsecond=0),
+                    "reporter_name": intake.source_label}
+    return initial
