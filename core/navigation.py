@@ -32,6 +32,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Sesi PUSPAGA"), "prevention:session_list", (Role.PARTNER,), "chat-heart", (AgencyType.PUSPAGA,)),
     NavItem(_("Kegiatan pencegahan"), "prevention:activity_list", (Role.PARTNER,), "megaphone",
             (AgencyType.PATBM, AgencyType.PUSPAGA)),
+    NavItem(_("Dasbor statistik"), "reports:dashboard", (Role.OFFICIAL, Role.SUPERVISOR), "bar-chart-line"),
+    NavItem(_("Laporan berkala"), "reports:list", (Role.OFFICIAL, Role.SUPERVISOR), "file-earmark-pdf"),
 ]
 
 

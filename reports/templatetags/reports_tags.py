@@ -7,3 +7,22 @@ register = template.Library()
 def lookup_table(presentation, key: str):
     """The shown table with this key (templates cannot call methods with arguments)."""
     return presentation.table(key)
+
+
+@register.inclusion_tag("reports/_home_panel.html", takes_context=True)
+def reports_home_panel(context):
+    """The home page panel of officials and supervisors: this month so far (published edition) and the newest
+    ready reports. A handful of aggregate queries; no personal data."""
+    from django.utils import timezone
+
+    from reports.periods import Kind, Period
+    from reports.selectors import reports_ready_for
+    from reports.statistics import headline_counts
+    from reports.suppression import display_count
+
+    user = context["request"].user
+    period = Period.containing(Kind.MONTHLY, timezone.localdate())
+    counts = headline_counts(period)
+    return {"period": period, "ready": reports_ready_for(user=user, limit=3),
+            "figures": [(label, display_count(counts[key], published=True)) for key, label in (
+                ("cases", "Kasus"), ("victims", "Korban"), ("perpetrators", "Pelaku"))]}
