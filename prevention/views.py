@@ -96,12 +96,14 @@ def index(request: HttpRequest) -> HttpResponse:
 def coverage(request: HttpRequest) -> HttpResponse:
     """Every kecamatan and desa with PATBM status, activities and cases; villages with cases and no
     prevention stand out."""
-    form = CoverageFilterForm(request.GET or None)
+    data = request.GET.copy()
+    form = CoverageFilterForm(data or None)
     start, end = form.period()
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    if not form.is_bound:
-        # Show the default period in the date fields, so the page says what it counts.
-        form = CoverageFilterForm(initial={"start": start, "end": end})
+    if not (data.get("start") and data.get("end")):
+        # Show the period actually counted in the date fields (by default this year up to today).
+        data["start"], data["end"] = start.isoformat(), end.isoformat()
+        form = CoverageFilterForm(data)
+    filters = form.cleaned_data if form.is_valid() else {}
     table = selectors.coverage_table(start=start, end=end)
     summary = selectors.coverage_summary(table=table, start=start, end=end)
     kecamatan_code, sort = filters.get("kecamatan", ""), filters.get("sort") or "wilayah"
