@@ -29,6 +29,7 @@ from prevention.models import (
     PatbmActivityPhoto,
     PatbmGroup,
     PreventionActivity,
+    PreventionActivityTopic,
     PuspagaSession,
     participants_total_expression,
 )
@@ -323,3 +324,47 @@ def coverage_sorted_villages(table: list[CoverageRow], sort: str) -> list[Covera
     if sort == "kegiatan":
         return sorted(villages, key=lambda r: (r.activities, -r.cases, r.code))
     return villages
+
+
+@dataclass
+class PreventionOutputs:
+    """District-wide prevention outputs of a period, for the periodic reports (domain.md section 5, table 11)."""
+
+    activities_by_kind: dict[str, int]
+    activities_by_topic: dict[str, int]
+    campaign_reach: int
+    campaign_engagement: int
+    patbm_activities: int
+    patbm_active_groups: int
+    participants: dict[str, int]  # by sex x child/adult, PATBM and other prevention activities together
+    puspaga_sessions: int
+    puspaga_referred: int
+    puspaga_sessions_by_issue: dict[str, int]
+
+    @property
+    def participants_total(self) -> int:
+        return sum(self.participants.values())
+
+
+def prevention_outputs(*, start: date, end: date) -> PreventionOutputs:
+    """Counts and sums of start..end (inclusive) by activity and session date; seven aggregate queries."""
+    in_period = Q(held_on__gte=start, held_on__lte=end)
+    fields = ("participants_male_child", "participants_female_child", "participants_male_adult",
+              "participants_female_adult")
+    activities = PreventionActivity.objects.filter(in_period)
+    by_kind = dict(activities.values_list("kind").annotate(n=Count("id")).order_by())
+    by_topic = dict(PreventionActivityTopic.objects.filter(activity__held_on__gte=start, activity__held_on__lte=end)
+                    .values_list("topic").annotate(n=Count("id")).order_by())
+    other = activities.aggregate(reach=Sum("reach"), engagement=Sum("engagement"),
+                                 **{name: Sum(name) for name in fields})
+    patbm = PatbmActivity.objects.filter(in_period).aggregate(n=Count("id"), **{name: Sum(name) for name in fields})
+    sessions = PuspagaSession.objects.filter(in_period)
+    session_totals = sessions.aggregate(n=Count("id"), referred=Count("id", filter=Q(referred_to_uptd=True)))
+    return PreventionOutputs(
+        activities_by_kind=by_kind, activities_by_topic=by_topic, campaign_reach=other["reach"] or 0,
+        campaign_engagement=other["engagement"] or 0, patbm_activities=patbm["n"],
+        patbm_active_groups=PatbmGroup.objects.filter(is_active=True).count(),
+        participants={name.removeprefix("participants_"): (other[name] or 0) + (patbm[name] or 0) for name in fields},
+        puspaga_sessions=session_totals["n"], puspaga_referred=session_totals["referred"],
+        puspaga_sessions_by_issue=dict(sessions.values_list("issue").annotate(n=Count("id")).order_by()),
+    )

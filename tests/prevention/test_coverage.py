@@ -174,3 +174,27 @@ def test_coverage_table_counts_cases_through_the_cases_selector(district):
     rows = _rows(coverage_table(start=START, end=END))
     assert {code: rows[code].cases for code in (ALFA, BETA, GAMMA, DELTA, EPSILON)} == {
         code: counts.get(code, 0) for code in (ALFA, BETA, GAMMA, DELTA, EPSILON)}
+
+
+def test_prevention_outputs_for_the_reports(district, puspaga_staff, django_assert_num_queries):
+    from prevention import services
+    from prevention.selectors import prevention_outputs
+
+    for day in (date(2026, 3, 1), date(2026, 7, 2)):
+        session = services.puspaga_session_record(actor=puspaga_staff, held_on=day, service="konseling",
+                                                  channel="telepon", issue="pengasuhan", counsellor=puspaga_staff)
+    services.puspaga_session_refer(session=session, actor=puspaga_staff, summary="Mohon dihubungi.", urgency="biasa")
+    first = services.puspaga_session_record(actor=puspaga_staff, held_on=date(2026, 2, 2), service="informasi",
+                                            channel="kelompok", issue="remaja", counsellor=puspaga_staff)
+    services.puspaga_session_refer(session=first, actor=puspaga_staff, summary="Mohon dihubungi.", urgency="biasa")
+    with django_assert_num_queries(7):
+        outputs = prevention_outputs(start=START, end=END)
+    assert outputs.activities_by_kind == {"sosialisasi": 2, "kampanye_medsos": 1}
+    assert outputs.activities_by_topic == {"kdrt": 3}
+    assert (outputs.campaign_reach, outputs.campaign_engagement) == (900, 0)
+    assert (outputs.patbm_activities, outputs.patbm_active_groups) == (2, 2)
+    assert outputs.participants == {"male_child": 4, "female_child": 0, "male_adult": 0, "female_adult": 61}
+    assert outputs.participants_total == 65
+    # The July session is outside the period; the February one was referred.
+    assert (outputs.puspaga_sessions, outputs.puspaga_referred) == (2, 1)
+    assert outputs.puspaga_sessions_by_issue == {"pengasuhan": 1, "remaja": 1}
