@@ -36,7 +36,10 @@ def _chosen_period(request: HttpRequest) -> tuple[PeriodForm, Period, str]:
     """The period and edition from the query string; the current month, published, by default."""
     today = timezone.localdate()
     default = Period.containing(Kind.MONTHLY, today)
-    data = request.GET if "period" in request.GET else None
+    data = None
+    if "period" in request.GET:
+        data = request.GET.copy()
+        data.setdefault("edition", Edition.PUBLISHED)  # officials are not offered a choice
     form = PeriodForm(data, user=request.user,
                       initial={"kind": Kind.MONTHLY, "period": default.code, "edition": Edition.PUBLISHED})
     if data is not None and form.is_valid():
