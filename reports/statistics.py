@@ -58,7 +58,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, ExtractIsoWeekDay, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Region
 from cases.models import Case, Perpetrator, ServiceDelivery, Victim, VictimPerpetrator, VictimViolence
@@ -243,8 +243,10 @@ def _by_sex_table(key: str, title: str, row_header: str, labels: list[tuple], co
 
 
 # The victim category of SIMFONI-PPA's local reports (domain.md section 5 table 2), plus adult men.
-CATEGORIES = [((True, codes.Sex.MALE), _l("Anak laki-laki")), ((True, codes.Sex.FEMALE), _l("Anak perempuan")),
-              ((False, codes.Sex.FEMALE), _l("Perempuan dewasa")), ((False, codes.Sex.MALE), _l("Laki-laki dewasa"))]
+CATEGORIES = [((True, codes.Sex.MALE), gettext_lazy("Anak laki-laki")),
+              ((True, codes.Sex.FEMALE), gettext_lazy("Anak perempuan")),
+              ((False, codes.Sex.FEMALE), gettext_lazy("Perempuan dewasa")),
+              ((False, codes.Sex.MALE), gettext_lazy("Laki-laki dewasa"))]
 CATEGORY_COLUMNS = [(True, codes.Sex.MALE), (True, codes.Sex.FEMALE), (False, codes.Sex.MALE),
                     (False, codes.Sex.FEMALE)]
 
@@ -595,50 +597,60 @@ def compute_statistics(period: Period, *, now: datetime | None = None) -> Statis
 
 
 DEFINITIONS = [
-    (_l('Tanggal yang menentukan periode'),
-     _l('Tanggal pengaduan diterima (WITA), seperti praktik SIMFONI-PPA yang menghitung menurut tanggal '
-        'input. Semua tabel rincian memakai tanggal ini. Dua angka mutu layanan mengukur kerja unit dalam '
-        'periode dan menyebutnya: kasus ditutup (menurut tanggal terminasi) dan beban kasus terbuka (pada '
-        'akhir periode).')),
-    (_l('Kasus, korban, pelaku'),
-     _l('Dihitung terpisah. Satu kasus memiliki satu korban atau lebih dan nol pelaku atau lebih.')),
-    (_l('Kelompok usia'),
-     _l('Kelompok usia SIMFONI-PPA (0-5, 6-12, 13-17, 18-24, 25-44, 45-59, 60+) dari usia pada tanggal '
-        'kejadian, ditetapkan saat registrasi. Anak = di bawah 18 tahun saat kejadian (UU 35/2014 Pasal 1).')),
-    (_l('Kategori korban'),
-     _l('Anak laki-laki, anak perempuan, perempuan dewasa, laki-laki dewasa; setiap korban masuk satu '
-        'kategori.')),
-    (_l('Jenis kekerasan'),
-     _l('Satu korban dihitung sekali pada setiap jenis yang dialaminya; jumlah jenis melebihi jumlah korban.')),
-    (_l('Tempat kejadian'),
-     _l('Satu tempat per korban, yaitu tempat kejadian kasusnya; jumlahnya sama dengan jumlah korban.')),
-    (_l('Pendidikan, pekerjaan, status perkawinan, disabilitas'),
-     _l('Satu nilai per korban; setiap tabel berjumlah sama dengan jumlah korban.')),
-    (_l('Hubungan dengan pelaku'),
-     _l('Dihitung per pasangan korban-pelaku; jumlahnya adalah jumlah pasangan, bukan korban maupun pelaku.')),
-    (_l('Pelaku'),
-     _l('Menurut jenis kelamin dan kelompok usia (usia tercatat); "tidak diketahui" bila usia tidak dicatat.')),
-    (_l('Layanan'),
-     _l('Satu korban dihitung sekali untuk setiap jenis layanan yang tercatat baginya, sampai laporan dibuat.')),
-    (_l('Kecamatan'),
-     _l('Kecamatan tempat kejadian; "luar daerah" bila kejadian di luar kabupaten.')),
-    (_l('Angka per 100.000 penduduk'),
-     _l('Jumlah dibagi penduduk kabupaten (menurut jenis kelamin bila disebut) dikali 100.000; untuk periode '
-        'bulan atau triwulan angka tidak disetahunkan.')),
-    (_l('Pengaduan ditindaklanjuti sesuai standar'),
-     _l('Kasus yang diidentifikasi paling lambat 3 hari kerja (Senin-Jumat; hari libur nasional belum '
-        'diperhitungkan) sesudah hari pengaduan diterima, dibagi kasus yang sudah diidentifikasi ditambah '
-        'kasus yang melewati 3 hari kerja tanpa identifikasi.')),
-    (_l('Rujukan dijawab tepat waktu'),
-     _l('Rujukan yang dijawab lembaga tujuan sebelum tenggatnya, dibagi rujukan yang tenggatnya sudah lewat '
-        'atau sudah dijawab.')),
-    (_l('Median hari sampai layanan pertama'),
-     _l('Nilai tengah selang waktu dari pengaduan diterima sampai layanan pertama tercatat, untuk kasus '
-        'periode ini yang sudah menerima layanan.')),
-    (_l('Beban kasus terbuka'),
-     _l('Kasus yang belum ditutup pada akhir periode, dibagi jumlah pendamping yang menanganinya.')),
-    (_l('Penyembunyian sel kecil (edisi publikasi)'),
-     _l('Angka 1 sampai ambang (bawaan 2) ditulis "<3". Bila dalam satu baris atau kolom hanya ada satu sel '
-        'tersembunyi, sel terkecil berikutnya ikut disembunyikan (ditulis "x") agar angka kecil tidak dapat '
-        'dihitung dari jumlah. Edisi internal tanpa penyembunyian hanya untuk koordinator.')),
+    (gettext_lazy("Tanggal yang menentukan periode"),
+     gettext_lazy("Tanggal pengaduan diterima (WITA), seperti praktik SIMFONI-PPA yang menghitung menurut tanggal "
+                  "input. Semua tabel rincian memakai tanggal ini. Pengecualian yang disebut namanya: kasus ditutup"
+                  " (menurut tanggal terminasi), beban kasus terbuka (pada akhir periode), rujukan (menurut tanggal"
+                  " dikirim) dan kegiatan pencegahan (menurut tanggal kegiatan).")),
+    (gettext_lazy("Kasus, korban, pelaku"),
+     gettext_lazy("Dihitung terpisah. Satu kasus memiliki satu korban atau lebih dan nol pelaku atau lebih.")),
+    (gettext_lazy("Kelompok usia"),
+     gettext_lazy("Kelompok usia SIMFONI-PPA (0-5, 6-12, 13-17, 18-24, 25-44, 45-59, 60+) dari usia pada tanggal "
+                  "kejadian, ditetapkan saat registrasi. Anak = di bawah 18 tahun saat kejadian (UU 35/2014 Pasal "
+                  "1).")),
+    (gettext_lazy("Kategori korban"),
+     gettext_lazy("Anak laki-laki, anak perempuan, perempuan dewasa, laki-laki dewasa; setiap korban masuk satu "
+                  "kategori.")),
+    (gettext_lazy("Jenis kekerasan"),
+     gettext_lazy("Satu korban dihitung sekali pada setiap jenis yang dialaminya; jumlah jenis melebihi jumlah "
+                  "korban.")),
+    (gettext_lazy("Tempat kejadian"),
+     gettext_lazy("Satu tempat per korban, yaitu tempat kejadian kasusnya; jumlahnya sama dengan jumlah korban.")),
+    (gettext_lazy("Pendidikan, pekerjaan, status perkawinan, disabilitas"),
+     gettext_lazy("Satu nilai per korban; setiap tabel berjumlah sama dengan jumlah korban.")),
+    (gettext_lazy("Hubungan dengan pelaku"),
+     gettext_lazy("Dihitung per pasangan korban-pelaku; jumlahnya adalah jumlah pasangan, bukan korban maupun "
+                  "pelaku.")),
+    (gettext_lazy("Pelaku"),
+     gettext_lazy("Menurut jenis kelamin dan kelompok usia (usia tercatat); \"tidak diketahui\" bila usia tidak "
+                  "dicatat.")),
+    (gettext_lazy("Layanan"),
+     gettext_lazy("Satu korban dihitung sekali untuk setiap jenis layanan yang tercatat baginya, sampai laporan "
+                  "dibuat.")),
+    (gettext_lazy("Kecamatan"),
+     gettext_lazy("Kecamatan tempat kejadian; \"luar daerah\" bila kejadian di luar kabupaten.")),
+    (gettext_lazy("GBVIMS"),
+     gettext_lazy("Satu jenis per korban menurut urutan GBVIMS: Rape (seksual dengan perkosaan atau persetubuhan "
+                  "anak), Sexual Assault (seksual lain), Physical Assault (fisik), Forced Marriage (pemaksaan "
+                  "perkawinan), Denial (penelantaran), Psychological (psikis), selain itu Non-GBV.")),
+    (gettext_lazy("Angka per 100.000 penduduk"),
+     gettext_lazy("Jumlah dibagi penduduk kabupaten (menurut jenis kelamin bila disebut) dikali 100.000; untuk "
+                  "periode bulan atau triwulan angka tidak disetahunkan.")),
+    (gettext_lazy("Pengaduan ditindaklanjuti sesuai standar"),
+     gettext_lazy("Kasus yang diidentifikasi paling lambat 3 hari kerja (Senin-Jumat; hari libur nasional belum "
+                  "diperhitungkan) sesudah saat pengaduan diterima (pengaduan pada akhir pekan dihitung dari "
+                  "Senin), dibagi kasus yang sudah diidentifikasi ditambah kasus yang melewati batas itu tanpa "
+                  "identifikasi.")),
+    (gettext_lazy("Rujukan dijawab tepat waktu"),
+     gettext_lazy("Rujukan yang dikirim dalam periode dan dijawab lembaga tujuan sebelum tenggatnya, dibagi rujukan"
+                  " yang sudah dijawab atau tenggatnya sudah lewat.")),
+    (gettext_lazy("Median hari sampai layanan pertama"),
+     gettext_lazy("Nilai tengah selang waktu dari pengaduan diterima sampai layanan pertama tercatat, untuk kasus "
+                  "periode ini yang sudah menerima layanan.")),
+    (gettext_lazy("Beban kasus terbuka"),
+     gettext_lazy("Kasus yang belum ditutup pada akhir periode, dibagi jumlah pendamping yang menanganinya.")),
+    (gettext_lazy("Penyembunyian sel kecil (edisi publikasi)"),
+     gettext_lazy("Angka 1 sampai ambang (bawaan 2) ditulis \"<3\". Bila dalam satu baris atau kolom hanya ada satu "
+                  "sel tersembunyi, sel terkecil berikutnya ikut disembunyikan (ditulis \"x\") agar angka kecil tidak"
+                  " dapat dihitung dari jumlah. Edisi internal tanpa penyembunyian hanya untuk koordinator.")),
 ]

@@ -11,6 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--force", action="store_true", help="seed even when DEBUG is off (demo servers only)")
+        parser.add_argument("--cases", type=int, default=0, metavar="N",
+                            help="also bulk-create N synthetic cases over the last year (fast path for benchmarks, "
+                                 "reports.synthetic; not the realistic demo cases)")
 
     def handle(self, *args, force: bool, **options) -> None:
         if not settings.DEBUG and not force:
@@ -19,5 +22,15 @@ class Command(BaseCommand):
         with transaction.atomic():
             agencies = seed_foundation()
             seed_prevention(agencies=agencies)
+        if options.get("cases"):
+            from datetime import timedelta
+
+            from django.utils import timezone
+
+            from reports.synthetic import synthetic_cases_create
+
+            today = timezone.localdate()
+            made = synthetic_cases_create(count=options["cases"], start=today - timedelta(days=364), end=today)
+            self.stdout.write(f"{made} kasus sintetis dibuat (jalur cepat untuk benchmark).")
         names = ", ".join(user.username for user in DEMO_USERS)
         self.stdout.write(f"Data demo siap. Pengguna: {names} (kata sandi: {DEMO_PASSWORD}).")
