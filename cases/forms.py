@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.conf import settings
 from django.forms.utils import ErrorDict, ErrorList
@@ -176,6 +177,19 @@ class VictimForm(forms.Form):
         self.fields["address_kecamatan"].queryset = district_kecamatan()
         _village_widget_attrs(self, "address_kecamatan", "address_village")
         self.helper = _helper(form_tag=False)
+        self.helper.render_unmentioned_fields = True  # the formset's "remove" box
+        self.helper.layout = Layout(
+            Row(Column("name", css_class="col-md-6"), Column("nik", css_class="col-md-6")),
+            Row(Column("birth_date", css_class="col-md-4"), Column("age", css_class="col-md-4"),
+                Column("sex", css_class="col-md-4")),
+            InlineCheckboxes("violence_types"),
+            Row(Column("education", css_class="col-md-4"), Column("occupation", css_class="col-md-4"),
+                Column("marital_status", css_class="col-md-4")),
+            Row(Column("has_disability", css_class="col-md-4"),
+                Column(InlineCheckboxes("disability_kinds"), css_class="col-md-8")),
+            Row(Column("address_kecamatan", css_class="col-md-6"), Column("address_village", css_class="col-md-6")),
+            Row(Column("address_detail", css_class="col-md-8"), Column("phone", css_class="col-md-4")),
+        )
 
     def clean_nik(self):
         nik = self.cleaned_data["nik"].strip().replace(" ", "")
@@ -223,6 +237,11 @@ class PerpetratorForm(forms.Form):
                 label=_("Hubungan dengan korban %(n)s") % {"n": index + 1}, choices=codes.Relationship.choices,
                 initial=codes.Relationship.NA)
         self.helper = _helper(form_tag=False)
+        self.helper.render_unmentioned_fields = True  # one relationship per victim, and the "remove" box
+        self.helper.layout = Layout(
+            Row(Column("name", css_class="col-md-6"), Column("sex", css_class="col-md-6")),
+            Row(Column("age", css_class="col-md-6"), Column("is_child", css_class="col-md-6 pt-md-4")),
+        )
 
     def perpetrator_data(self, victim_positions: dict[int, int]) -> services.PerpetratorData:
         """`victim_positions` maps a victim form's index to its place among the victims kept."""

@@ -357,7 +357,7 @@ def assessment_record(*, case: Case, actor: User, risk_level: str, needs: list[s
 @transaction.atomic
 def planned_service_add(*, case: Case, actor: User, service: str, due_on: date,
                         provider_agency: Agency | None = None, provider_user: User | None = None,
-                        notes: str = "", request=None) -> PlannedService:
+                        notes: str = "", at: datetime | None = None, request=None) -> PlannedService:
     """A line of the intervention plan (rencana intervensi); the first one moves the case to PLANNING."""
     _require_open(case)
     # Permen PPPA 2/2022: the plan is made from the assessment, never before it.
@@ -366,8 +366,9 @@ def planned_service_add(*, case: Case, actor: User, service: str, due_on: date,
     _require_choice(service, codes.Service, _("Pilih layanan."))
     if provider_agency is None and provider_user is None:
         raise CaseError(_("Pilih lembaga atau petugas yang memberi layanan."))
-    if due_on < timezone.localdate():
-        raise CaseError(_("Target tanggal tidak boleh di masa lalu."))
+    planned_at = _moment(case, at)
+    if due_on < timezone.localdate(planned_at):
+        raise CaseError(_("Target tanggal tidak boleh sebelum rencana dibuat."))
     line = PlannedService.objects.create(case=case, service=service, due_on=due_on, provider_agency=provider_agency,
                                          provider_user=provider_user, notes=notes)
     if case.stage == codes.CaseStage.ASSESSMENT:

@@ -23,6 +23,10 @@ ALL_STAFF = tuple(Role.values)
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Beranda"), "core:home", ALL_STAFF, "house"),
+    NavItem(_("Kasus saya"), "cases:list", (Role.CASEWORKER,), "folder2-open"),
+    NavItem(_("Kasus unit"), "cases:list", (Role.SUPERVISOR,), "folder2-open"),
+    NavItem(_("Tenggat"), "cases:deadlines", (Role.CASEWORKER, Role.SUPERVISOR), "alarm"),
+    NavItem(_("Antrean pengaduan"), "cases:intake_queue", (Role.CASEWORKER, Role.SUPERVISOR), "inboxes"),
     NavItem(_("Direktori lembaga"), "agencies:directory", ALL_STAFF, "building"),
     NavItem(_("Kelola lembaga"), "agencies:manage_list", (Role.ADMIN,), "gear"),
     NavItem(_("Kelola pengguna"), "agencies:user_list", (Role.ADMIN,), "people"),

@@ -100,7 +100,7 @@ def test_a_plan_line_needs_a_provider_and_a_date_not_in_the_past(caseworker, reg
     with pytest.raises(services.CaseError, match="Pilih lembaga atau petugas"):
         services.planned_service_add(case=case, actor=caseworker, service="kesehatan",
                                      due_on=timezone.localdate())
-    with pytest.raises(services.CaseError, match="Target tanggal tidak boleh di masa lalu."):
+    with pytest.raises(services.CaseError, match="Target tanggal tidak boleh sebelum rencana dibuat."):
         services.planned_service_add(case=case, actor=caseworker, service="kesehatan", provider_user=caseworker,
                                      due_on=timezone.localdate() - timedelta(days=1))
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from cases.demo import seed_cases
 from core.demo import DEMO_PASSWORD, DEMO_USERS, seed_foundation
 from prevention.demo import seed_prevention
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
                 "DEBUG mati: data demo tidak dibuat di server produksi. Gunakan --force hanya untuk server demo.")
         with transaction.atomic():
             agencies = seed_foundation()
+            seed_cases(agencies=agencies)
             seed_prevention(agencies=agencies)
         if options.get("cases"):
             from datetime import timedelta
