@@ -1,5 +1,7 @@
 """Every periodic job of Simpul, in one place (HackSoft styleguide). Times are WITA (CELERY_TIMEZONE)."""
 
+import os
+
 from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict = {
@@ -10,4 +12,12 @@ BEAT_SCHEDULE: dict = {
                          "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10")},
     "report-annual": {"task": "reports.tasks.report_schedule_task", "args": ("tahunan",),
                       "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year=1)},
+}
+
+# Referral deadlines: mark overdue referrals and escalate the long-unanswered ones. The job claims each row,
+# so a doubled or late run is harmless. REFERRAL_DEADLINE_CHECK_SECONDS shortens the interval (the worker
+# integration test runs it every second).
+BEAT_SCHEDULE["referral-deadlines"] = {
+    "task": "referrals.tasks.referral_deadlines_task",
+    "schedule": float(os.environ.get("REFERRAL_DEADLINE_CHECK_SECONDS", "600")),
 }

@@ -38,6 +38,10 @@ NAV_ITEMS: list[NavItem] = [
             (AgencyType.PATBM, AgencyType.PUSPAGA)),
     NavItem(_("Dasbor statistik"), "reports:dashboard", (Role.OFFICIAL, Role.SUPERVISOR), "bar-chart-line"),
     NavItem(_("Laporan berkala"), "reports:list", (Role.OFFICIAL, Role.SUPERVISOR), "file-earmark-pdf"),
+    NavItem(_("Rujukan masuk"), "referrals:inbox", (Role.PARTNER,), "inbox"),
+    NavItem(_("Rujukan terkirim"), "referrals:sent_list", (Role.CASEWORKER, Role.SUPERVISOR), "send"),
+    NavItem(_("Rujuk ke UPTD PPA"), "referrals:refer_in", (Role.PARTNER,), "box-arrow-in-right",
+            (AgencyType.VILLAGE, AgencyType.PATBM, AgencyType.PUSPAGA)),
 ]
 
 

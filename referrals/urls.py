@@ -1,3 +1,17 @@
+from django.urls import path
+
+from referrals import views
+
 app_name = "referrals"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("masuk/", views.inbox, name="inbox"),
+    path("terkirim/", views.sent_list, name="sent_list"),
+    path("kirim/<int:case_pk>/", views.send, name="send"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/surat.pdf", views.letter, name="letter"),
+    path("notifikasi/", views.notifications, name="notifications"),
+    path("notifikasi/<int:pk>/buka/", views.notification_open, name="notification_open"),
+    path("notifikasi/dibaca/", views.notifications_read, name="notifications_read"),
+    path("ke-uptd/", views.refer_in, name="refer_in"),
+]

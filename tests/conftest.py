@@ -157,3 +157,20 @@ def puspaga_agency(db) -> Agency:
 def puspaga_staff(puspaga_agency) -> User:
     """A PUSPAGA counsellor: records sessions and is the only one who reads their notes."""
     return make_user("puspaga_uji", Role.PARTNER, puspaga_agency)
+
+
+# --- Celery: in-process for ordinary tests --------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _celery_eager(request):
+    """With REDIS_URL set (CI) Celery sends tasks to Redis, where no worker runs for ordinary tests: run them
+    in-process instead. Tests marked `celery_worker` start a real worker and keep the broker."""
+    from config import celery_app
+
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = eager

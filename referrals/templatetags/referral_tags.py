@@ -1,14 +1,37 @@
-"""Template tags with which other apps' pages show referral information.
+"""Template tags with which other pages show referral information.
 
-`{% load referral_tags %}{% case_referrals_panel case %}` on the case page: the referrals of a case
-and the button to send one. The referrals issue fills it in; until then it renders nothing.
+`{% load referral_tags %}{% case_referrals_panel case %}` on the case page: the referrals of a case and the
+button to send one. `{% notification_bell %}` in the navbar (one query). `{% partner_referrals_panel %}` on
+the partner home page.
 """
 
 from django import template
+
+from agencies.models import Role
+from referrals import selectors
+from referrals.services import can_refer_in
 
 register = template.Library()
 
 
 @register.inclusion_tag("referrals/_case_panel.html", takes_context=True)
 def case_referrals_panel(context, case) -> dict:
-    return {"case": case, "request": context.get("request"), "user": context.get("user")}
+    """The case page has already checked that the user may see `case`."""
+    user = context.get("user")
+    can_send = bool(user and user.has_role(Role.CASEWORKER, Role.SUPERVISOR) and not case.is_closed)
+    return {"case": case, "request": context.get("request"), "user": user, "can_send": can_send,
+            "referrals": list(selectors.case_referrals(case=case))}
+
+
+@register.inclusion_tag("referrals/_bell_button.html", takes_context=True)
+def notification_bell(context) -> dict:
+    user = context.get("user")
+    return {"user": user, "unread": selectors.unread_count(user=user) if user is not None else 0}
+
+
+@register.inclusion_tag("referrals/_home_partner_panel.html", takes_context=True)
+def partner_referrals_panel(context) -> dict:
+    user = context.get("user")
+    if user is None or not user.is_authenticated or not user.agency_id:
+        return {"counts": None}
+    return {"counts": selectors.inbox_counts(user=user), "can_refer_in": can_refer_in(user)}

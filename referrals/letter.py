@@ -1,0 +1,26 @@
+"""The referral letter (Surat Rujukan) as a PDF, rendered by WeasyPrint from an HTML template.
+
+It carries only what the referral shared (its snapshot), never the case file: the same rule as the
+referral page. Always in Indonesian, the language of official letters.
+"""
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from referrals.models import Referral
+from referrals.sharing import shared_rows_for
+
+
+def render_referral_letter(referral: Referral) -> bytes:
+    """The Surat Rujukan of one referral, as PDF bytes."""
+    from weasyprint import HTML  # imported here: loading Pango is slow and most requests never need it
+
+    with translation.override("id"):
+        html = render_to_string("referrals/letter.html", {
+            "referral": referral,
+            "rows": shared_rows_for(referral),
+            "services": [s.get_service_display() for s in referral.requested_services.all()],
+            "sent_on": timezone.localtime(referral.sent_at),
+            "printed_at": timezone.localtime(),
+        })
+        return HTML(string=html).write_pdf()

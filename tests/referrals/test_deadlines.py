@@ -1,0 +1,91 @@
+"""Deadlines: the periodic job marks overdue referrals, escalates after the second limit, and never notifies
+twice; e-mails leave after commit and carry no identifying data."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from config.schedule import BEAT_SCHEDULE
+from core.models import AuditEvent
+from referrals import services
+from referrals.models import Notification, Referral
+from referrals.tasks import referral_deadlines_task
+from tests.referrals.conftest import VICTIM_NAME, VICTIM_PHONE, send, with_email
+
+
+def _after(referral, **delta):
+    return referral.sent_at + timedelta(**delta)
+
+
+def test_overdue_referral_is_marked_and_notified_once(referral, caseworker, police_officer, supervisor):
+    assert services.referral_deadlines_check(now=_after(referral, hours=23)) == {"overdue": 0, "escalated": 0}
+    assert services.referral_deadlines_check(now=_after(referral, hours=25)) == {"overdue": 1, "escalated": 0}
+    assert services.referral_deadlines_check(now=_after(referral, hours=26)) == {"overdue": 0, "escalated": 0}
+    referral.refresh_from_db()
+    assert referral.overdue_at == _after(referral, hours=25)
+    overdue = Notification.objects.filter(kind="terlambat")
+    assert sorted(overdue.values_list("recipient__username", flat=True)) == ["pendamping_uji", "polisi_uji"]
+    assert AuditEvent.objects.filter(action="referral.overdue").count() == 1
+    assert not Notification.objects.filter(recipient=supervisor).exists()  # not yet escalated
+
+
+def test_unanswered_after_the_second_limit_is_escalated_to_the_senders_supervisor(referral, supervisor):
+    assert services.referral_deadlines_check(now=_after(referral, hours=49)) == {"overdue": 1, "escalated": 1}
+    assert services.referral_deadlines_check(now=_after(referral, hours=60)) == {"overdue": 0, "escalated": 0}
+    assert Notification.objects.filter(recipient=supervisor, kind="eskalasi").count() == 1
+    assert Referral.objects.get().escalated_at == _after(referral, hours=49)
+
+
+def test_answered_referrals_are_left_alone(referral, police_officer):
+    services.referral_accept(referral=referral, actor=police_officer)
+    assert services.referral_deadlines_check(now=_after(referral, days=30)) == {"overdue": 0, "escalated": 0}
+    assert not Notification.objects.filter(kind__in=["terlambat", "eskalasi"]).exists()
+
+
+def test_the_beat_schedule_runs_the_deadline_task_every_ten_minutes():
+    entry = BEAT_SCHEDULE["referral-deadlines"]
+    assert entry["task"] == referral_deadlines_task.name
+    assert float(entry["schedule"]) == 600
+
+
+def test_emails_leave_after_commit_and_carry_no_identifying_data(consented_case, caseworker, police_agency,
+                                                                 police_officer, django_capture_on_commit_callbacks):
+    with_email(police_officer, "polisi@contoh.simpul.test")
+    with_email(caseworker, "pendamping@contoh.simpul.test")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        referral = send(caseworker, consented_case, police_agency, share_identity=True)
+        assert mail.outbox == []  # nothing leaves before the transaction commits
+    for callback in callbacks:
+        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.referral_deadlines_check(now=_after(referral, hours=25))
+    assert [m.to for m in mail.outbox] == [["polisi@contoh.simpul.test"], ["pendamping@contoh.simpul.test"],
+                                           ["polisi@contoh.simpul.test"]]
+    assert referral.number in mail.outbox[0].body and "/rujukan/" in mail.outbox[0].body
+    for message in mail.outbox:
+        text = message.subject + message.body
+        for secret in (VICTIM_NAME, VICTIM_PHONE, referral.victim.survivor_code, consented_case.number):
+            assert secret not in text
+
+
+def test_each_notification_is_emailed_once(referral, police_officer):
+    with_email(police_officer, "polisi@contoh.simpul.test")
+    notification = Notification.objects.get(recipient=police_officer)
+    from referrals.notifications import notification_email_send
+
+    assert notification_email_send(notification_id=notification.pk) is True
+    assert notification_email_send(notification_id=notification.pk) is False
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("urgency", ["darurat", "segera", "biasa"])
+def test_an_overdue_referral_shows_in_the_inbox_before_the_job_runs(consented_case, caseworker, police_agency,
+                                                                    police_officer, urgency):
+    from referrals.selectors import inbox_counts
+
+    referral = send(caseworker, consented_case, police_agency, urgency=urgency)
+    assert not referral.is_overdue(now=timezone.now())
+    assert referral.is_overdue(now=referral.due_at + timedelta(minutes=1))
+    assert inbox_counts(user=police_officer)["terlambat"] == 0
