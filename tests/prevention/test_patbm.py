@@ -255,3 +255,19 @@ def test_group_list_and_page_have_a_fixed_query_budget(patbm_staff, supervisor, 
     with django_assert_max_num_queries(8):
         assert client.get(f"/pencegahan/patbm/{group.pk}/").status_code == 200
     assert PatbmActivist.objects.count() == 24
+
+
+def test_photos_are_added_from_the_activity_page(patbm_staff, supervisor):
+    group = make_group(patbm_staff)
+    activity = record_patbm_activity(group, patbm_staff, date.today())
+    client = client_for(patbm_staff)
+    assert "Unggah foto" in client.get(f"/pencegahan/patbm/kegiatan/{activity.pk}/").content.decode()
+    overseer_page = client_for(supervisor).get(f"/pencegahan/patbm/kegiatan/{activity.pk}/").content.decode()
+    assert "Unggah foto" not in overseer_page
+    refused = client.post(f"/pencegahan/patbm/kegiatan/{activity.pk}/foto/",
+                          {"photos": [_upload(b"bukan foto", name="x.png", content_type="image/png")]})
+    assert "Foto ke-1 bukan foto JPG atau PNG" in refused.content.decode() and not activity.photos.exists()
+    response = client.post(f"/pencegahan/patbm/kegiatan/{activity.pk}/foto/",
+                           {"photos": [_upload(_jpeg()), _upload(_jpeg(30, 30))]})
+    assert response.status_code == 302 and activity.photos.count() == 2
+    assert "2 foto diunggah." in client.get(response["Location"]).content.decode()
