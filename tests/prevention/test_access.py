@@ -11,7 +11,11 @@ import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from agencies import services as agency_services
+from cases import services as case_services
+from core.codes import AgencyType, Service
 from prevention import services
+from referrals import services as referral_services
 from tests.conftest import assert_hidden, client_for, register_case
 from tests.prevention.conftest import make_group, record_activity, record_patbm_activity
 
@@ -57,8 +61,19 @@ def _urls(route: str, ids: list[int]) -> list[str]:
 
 
 def test_patbm_and_puspaga_staff_get_404_on_every_case_and_referral_page(
-        caseworker, supervisor, patbm_staff, puspaga_staff):
+        caseworker, supervisor, sysadmin, patbm_staff, puspaga_staff):
     case = register_case(caseworker)
+    # The hardest case: a referral addressed to the PATBM agency itself (it offers a service and the
+    # victim's consent covers sharing with PATBM). Even then its staff must not open the referral.
+    agency_services.agency_update(agency=patbm_staff.agency, actor=sysadmin, services=[Service.REINTEGRATION],
+                                  kecamatan=[])
+    victim = case.victims.get()
+    case_services.consent_record(case=case, victim=victim, actor=caseworker, scopes=["layanan", "berbagi"],
+                                 given_by="orang_tua", given_by_name="Orang Tua Sintetis", form_version="PDP-2026-1",
+                                 sharing_agency_types=[AgencyType.PATBM])
+    referral_services.referral_send(actor=caseworker, case=case, victim=victim, receiving_agency=patbm_staff.agency,
+                                    services=[Service.REINTEGRATION], urgency="biasa",
+                                    reason="Pemantauan anak di desa.")
     session = services.puspaga_session_record(actor=puspaga_staff, held_on=date.today(), service="konseling",
                                               channel="telepon", issue="pengasuhan", counsellor=puspaga_staff)
     services.puspaga_session_refer(session=session, actor=puspaga_staff, summary="Mohon dihubungi.", urgency="biasa")
