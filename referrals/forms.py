@@ -100,7 +100,8 @@ class OutcomeForm(forms.Form):
 
 class ServiceRecordForm(forms.Form):
     service = forms.ChoiceField(label=_("Layanan yang diberikan"), choices=Service.choices)
-    delivered_on = forms.DateField(label=_("Tanggal layanan"), widget=forms.DateInput(attrs={"type": "date"}))
+    delivered_on = forms.DateField(label=_("Tanggal layanan"),
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     notes = forms.CharField(label=_("Catatan"), required=False, widget=TEXTAREA)
 
     def __init__(self, *args, services=(), **kwargs) -> None:
