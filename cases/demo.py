@@ -263,8 +263,7 @@ def _advance(rng: random.Random, case: Case, plan: Plan, worker: User, superviso
                                              provider_agency=line.provider_agency, delivered_at=delivered,
                                              notes="Layanan sintetis.")
     if target >= order.index(S.MONITORING):
-        services.monitoring_start(case=case, actor=worker, at=at(rng.uniform(400, 600)),
-                                  notes="Kondisi korban membaik (sintetis).")
+        services.monitoring_start(case=case, actor=worker, at=at(rng.uniform(400, 600)))
     if plan.stage == S.CLOSED or plan.closure_requested or plan.reopened:
         requested = at(rng.uniform(700, 1000))
         services.closure_request(case=case, actor=worker, at=requested,
@@ -280,7 +279,7 @@ def _advance(rng: random.Random, case: Case, plan: Plan, worker: User, superviso
                                      provider_agency=agencies.get("dinsos"),
                                      due_on=timezone.localdate() + timedelta(days=7))
         services.intervention_start(case=case, actor=worker)
-    if rng.random() < 0.4:
+    if plan.stage != S.CLOSED and rng.random() < 0.5:  # notes carry today's date: only on open cases
         services.case_note_add(case=case, actor=worker, text="Catatan sintetis: korban dihubungi untuk pemantauan.")
 
 

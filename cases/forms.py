@@ -24,6 +24,8 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 BLANK = [("", "---------")]
+# The desa list holds only the chosen kecamatan's desa, so an unknown choice means a mismatch.
+VILLAGE_MISMATCH = _("Desa yang dipilih tidak berada di kecamatan itu.")
 
 
 def _helper(submit_label=None, *, form_tag: bool = True, method: str = "post") -> FormHelper:
@@ -89,7 +91,8 @@ class CaseIntakeForm(forms.Form):
     outside_district = forms.BooleanField(label=_("Kejadian di luar kabupaten (luar daerah)"), required=False)
     kecamatan = forms.ModelChoiceField(label=_("Kecamatan kejadian"), queryset=Region.objects.none(), required=False)
     village = forms.ModelChoiceField(label=_("Desa/kelurahan kejadian"), queryset=Region.objects.none(),
-                                     required=False, empty_label=_("Pilih kecamatan dulu"))
+                                     required=False, empty_label=_("Pilih kecamatan dulu"),
+                                     error_messages={"invalid_choice": VILLAGE_MISMATCH})
     is_online = forms.BooleanField(label=_("Terjadi daring / media sosial"), required=False)
     is_kdrt = forms.BooleanField(label=_("KDRT (kekerasan dalam rumah tangga)"), required=False)
     tpks_forms = forms.MultipleChoiceField(label=_("Bentuk TPKS (bila kekerasan seksual, UU 12/2022 Pasal 4)"),
@@ -132,7 +135,7 @@ class CaseIntakeForm(forms.Form):
         elif not kecamatan:
             self.add_error("kecamatan", _("Pilih kecamatan kejadian, atau centang luar daerah."))
         if kecamatan and village and village.parent_id != kecamatan.code:
-            self.add_error("village", _("Desa yang dipilih tidak berada di kecamatan itu."))
+            self.add_error("village", VILLAGE_MISMATCH)
         return cleaned
 
     def incident_data(self) -> services.IncidentData:
@@ -168,7 +171,8 @@ class VictimForm(forms.Form):
     address_kecamatan = forms.ModelChoiceField(label=_("Kecamatan domisili"), queryset=Region.objects.none(),
                                                required=False, empty_label=_("Luar kabupaten / tidak diketahui"))
     address_village = forms.ModelChoiceField(label=_("Desa domisili"), queryset=Region.objects.none(),
-                                             required=False, empty_label=_("Pilih kecamatan dulu"))
+                                             required=False, empty_label=_("Pilih kecamatan dulu"),
+                                             error_messages={"invalid_choice": VILLAGE_MISMATCH})
     address_detail = forms.CharField(label=_("Alamat"), max_length=255, required=False)
     phone = forms.CharField(label=_("Telepon"), max_length=40, required=False)
 
@@ -209,7 +213,7 @@ class VictimForm(forms.Form):
             self.add_error("age", _("Isi tanggal lahir atau usia korban."))
         kecamatan, village = cleaned.get("address_kecamatan"), cleaned.get("address_village")
         if kecamatan and village and village.parent_id != kecamatan.code:
-            self.add_error("address_village", _("Desa yang dipilih tidak berada di kecamatan itu."))
+            self.add_error("address_village", VILLAGE_MISMATCH)
         return cleaned
 
     def victim_data(self) -> services.VictimData:

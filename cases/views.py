@@ -44,6 +44,11 @@ def _get_case_for_user(request: HttpRequest, pk: int, *, page: str = "", for_pag
     return case
 
 
+def _bound(request: HttpRequest) -> tuple:
+    """Form data for a POST (even an empty one: a form with only optional fields is still submitted)."""
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
 def _case_url(case: Case, anchor: str = "") -> str:
     return reverse("cases:detail", args=[case.pk]) + (f"#{anchor}" if anchor else "")
 
@@ -223,7 +228,7 @@ def _action(request: HttpRequest, pk: int, action: Action) -> HttpResponse:
         raise Http404
     case = _get_case_for_user(request, pk, page=action.page)
     kwargs = action.form_kwargs(request, case) if action.form_kwargs else {}
-    form = action.form_class(request.POST or None, request.FILES or None, **kwargs)
+    form = action.form_class(*_bound(request), **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
             message = action.perform(request, case, form.cleaned_data)
@@ -396,7 +401,7 @@ case_attach = _make_action_view("attach")
 def case_closure_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """The supervisor approves or rejects a closure request (terminasi)."""
     case = _get_case_for_user(request, pk, page="keputusan-terminasi")
-    form = forms.ClosureDecisionForm(request.POST or None)
+    form = forms.ClosureDecisionForm(*_bound(request))
     if request.method == "POST" and form.is_valid():
         try:
             if "reject" in request.POST:
@@ -424,7 +429,7 @@ def case_mediation(request: HttpRequest, pk: int) -> HttpResponse:
         diversion = str(error)
     except services.MediationRefused as error:
         refusal = str(error)
-    form = forms.MediationForm(request.POST or None) if not (refusal or diversion) else None
+    form = forms.MediationForm(*_bound(request)) if not (refusal or diversion) else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
             services.mediation_record(case=case, actor=request.user, request=request, **form.cleaned_data)
@@ -460,7 +465,7 @@ def consent_approve(request: HttpRequest, pk: int, consent_pk: int) -> HttpRespo
 def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     case = _get_case_for_user(request, pk, page="cabut-persetujuan")
     consent = _get_consent(request, case, consent_pk)
-    form = forms.ConsentWithdrawForm(request.POST or None)
+    form = forms.ConsentWithdrawForm(*_bound(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_withdraw(consent=consent, actor=request.user, reason=form.cleaned_data["reason"],
@@ -512,7 +517,7 @@ def intake_queue(request: HttpRequest) -> HttpResponse:
 def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One referral in: its summary (personal, so only here) and the two decisions."""
     intake = get_in_scope_or_404(selectors.intake_requests_visible_to(user=request.user), pk=pk)
-    form = forms.DeclineForm(request.POST or None)
+    form = forms.DeclineForm(*_bound(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.intake_request_decline(intake=intake, actor=request.user, reason=form.cleaned_data["reason"],
