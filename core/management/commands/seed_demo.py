@@ -5,6 +5,7 @@ from django.db import transaction
 from cases.demo import seed_cases
 from core.demo import DEMO_PASSWORD, DEMO_USERS, seed_foundation
 from prevention.demo import seed_prevention
+from referrals.demo import seed_referrals
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             agencies = seed_foundation()
             seed_cases(agencies=agencies)
             seed_prevention(agencies=agencies)
+            seed_referrals(agencies=agencies)
         if options.get("cases"):
             from datetime import timedelta
 
