@@ -66,7 +66,7 @@ def line_chart(title: str, months: list[str], series: dict[str, list[int | None]
         axes.yaxis.get_major_locator().set_params(integer=True)
         axes.set_ylim(bottom=0)
         axes.set_title(title, loc="left")
-        axes.legend(frameon=False, loc="upper left", fontsize=8)
+        axes.legend(frameon=False, loc="lower right", bbox_to_anchor=(1, 1.0), ncol=2, fontsize=8)
         axes.grid(axis="y", color="#dddddd", linewidth=0.6)
         figure.tight_layout()
     return _to_svg(figure, title)
