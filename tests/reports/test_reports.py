@@ -145,10 +145,12 @@ def test_the_beat_schedule_fires_at_0200_wita_on_the_first(name, last_run, fires
 
 
 def test_generate_report_command_prints_the_pdf_path(regions, capsys, private_media):
-    call_command("generate_report", "--kind", "bulanan", "--period", "2026-10", "--edition", "internal")
+    call_command("generate_report", "--kind", "monthly", "--period", "2026-10", "--edition", "internal")
     path = capsys.readouterr().out.strip()
     assert path.endswith("laporan-bulanan-2026-10-internal-v1.pdf") and open(path, "rb").read(4) == b"%PDF"
-    assert Report.objects.get().status == "selesai"
+    call_command("generate_report", "--kind", "tahunan", "--period", "2026", "--edition", "published")
+    assert capsys.readouterr().out.strip().endswith("laporan-tahunan-2026-publikasi-v1.pdf")
+    assert list(Report.objects.values_list("status", flat=True)) == ["selesai", "selesai"]
 
 
 def test_verification_finds_the_report_and_checks_the_file(official, regions, django_capture_on_commit_callbacks):
