@@ -21,6 +21,12 @@ def wita(*args) -> datetime:
     return datetime(*args, tzinfo=timezone.get_default_timezone())
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Personas are made for nearly every test here; password strength is not what these tests look at.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def eager_celery():
     """Run report jobs in-process. CI sets REDIS_URL (jobs would go to a worker that these tests do not start)."""

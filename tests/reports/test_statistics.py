@@ -136,3 +136,53 @@ def test_service_quality(stats):
 def test_statistics_take_a_fixed_number_of_queries(october, django_assert_max_num_queries):
     with django_assert_max_num_queries(55):
         compute_statistics(OCTOBER, now=NOW)
+
+
+def test_share_of_referrals_answered_within_their_deadline(october, caseworker, police_officer):
+    """Two referrals sent in October (urgency "segera": 24 hours to answer), one answered in time, one late."""
+    import time_machine
+
+    from cases import services as case_services
+    from referrals import services as referral_services
+
+    from .conftest import wita
+
+    sent = []
+    for case, sent_at, answered_at in ((october.b, wita(2026, 10, 14, 10), wita(2026, 10, 14, 15)),
+                                       (october.c, wita(2026, 10, 23, 16), wita(2026, 10, 26, 9))):
+        victim = case.victims.get()
+        with time_machine.travel(sent_at, tick=False):
+            case_services.consent_record(case=case, victim=victim, actor=caseworker, scopes=["layanan", "berbagi"],
+                                         sharing_agency_types=["unit_ppa"], given_by="korban",
+                                         form_version="IC-2026-1")
+            referral = referral_services.referral_send(
+                actor=caseworker, case=case, victim=victim, receiving_agency=police_officer.agency,
+                services=["penegakan_hukum"], urgency="segera", reason="Pendampingan laporan polisi")
+        with time_machine.travel(answered_at, tick=False):
+            referral_services.referral_accept(referral=referral, actor=police_officer)
+        sent.append(referral)
+    q = compute_statistics(OCTOBER, now=NOW).quality
+    assert (q.referrals_on_time, q.referrals_due, q.referrals_share) == (1, 2, 50.0)
+    table = compute_statistics(OCTOBER, now=NOW).table("referrals")
+    assert table.rows == [["Unit PPA Polres Uji", [2, 2, 0, 0, 1]]]
+
+
+def test_prevention_figures_per_kecamatan(october):
+    """A PATBM group in Pincara (Masamba) held one activity in October with ten participants."""
+    from datetime import date
+
+    from agencies.models import Role
+    from core.codes import AgencyType
+    from tests.conftest import make_agency, make_user
+    from tests.prevention.conftest import make_group, record_patbm_activity
+
+    activist = make_user("patbm_uji", Role.PARTNER, make_agency("PATBM Uji", AgencyType.PATBM))
+    record_patbm_activity(make_group(activist), activist, date(2026, 10, 10), adults=5, children=5)
+    table = compute_statistics(OCTOBER, now=NOW).table("prevention")
+    #              active PATBM villages, PATBM activities, prevention activities, participants
+    assert rows_of(table) == {"Masamba": [1, 1, 0, 10]}
+    assert not table.sensitive  # activity counts are shown as they are in the published edition
+
+
+def rows_of(table):
+    return {label: values for label, values in table.rows if any(values)}
