@@ -46,10 +46,10 @@ from django.db.models import (
     DateField,
     DateTimeField,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
+    IntegerField,
+    Max,
     Q,
     QuerySet,
     Value,
@@ -280,35 +280,37 @@ GBV_TYPES = [("rape", "Rape"), ("sexual_assault", "Sexual Assault"), ("physical_
              ("psychological", "Psychological / Emotional Abuse"), ("non_gbv", "Non-GBV")]
 
 
-def _has_type(violence_type: str) -> Exists:
-    return Exists(VictimViolence.objects.filter(victim=OuterRef("pk"), violence_type=violence_type))
+def _has_type(violence_type: str) -> Max:
+    """1 when the victim has this violence type (an aggregate over the victim's violence rows), else 0."""
+    return Max(When_(When(violence_types__violence_type=violence_type, then=Value(1)), default=Value(0),
+                     output_field=IntegerField()))
 
 
-def _gbv_class() -> When_:
+def gbvims_table(period: Period) -> Table:
+    """Victims of the period by GBVIMS core type (one per victim, in GBVIMS order) and child/adult x sex.
+
+    One query: the inner GROUP BY victim finds each victim's types; the outer conditional counts classify.
+    """
     forms = Cast("case__incident__tpks_forms", CharField())  # the JSON list as text: portable SQLite/PostgreSQL
     rape = Q()
     for form in GBV_RAPE_FORMS:
         rape |= Q(tpks_text__contains=f'"{form}"')
-    return When_(
-        When(Q(is_sexual=True) & rape, then=Value("rape")),
-        When(is_sexual=True, then=Value("sexual_assault")),
-        When(is_physical=True, then=Value("physical_assault")),
+    classification = When_(
+        When(Q(sexual=1) & rape, then=Value("rape")),
+        When(sexual=1, then=Value("sexual_assault")),
+        When(physical=1, then=Value("physical_assault")),
         When(tpks_text__contains=f'"{codes.TpksForm.FORCED_MARRIAGE}"', then=Value("forced_marriage")),
-        When(is_neglect=True, then=Value("denial")),
-        When(is_psychological=True, then=Value("psychological")),
-        default=Value("non_gbv"), output_field=CharField(),
-    ), forms
-
-
-def gbvims_table(period: Period) -> Table:
-    """Victims of the period by GBVIMS core type (one per victim, in GBVIMS order) and child/adult x sex."""
-    classification, forms = _gbv_class()
+        When(neglect=1, then=Value("denial")),
+        When(psychological=1, then=Value("psychological")),
+        default=Value("non_gbv"), output_field=CharField())
     victims = _victims(period).annotate(
-        tpks_text=forms, is_sexual=_has_type(codes.ViolenceType.SEXUAL),
-        is_physical=_has_type(codes.ViolenceType.PHYSICAL), is_neglect=_has_type(codes.ViolenceType.NEGLECT),
-        is_psychological=_has_type(codes.ViolenceType.PSYCHOLOGICAL)).annotate(gbv=classification)
-    counts = _counts(victims, "gbv", "is_child", "sex")
-    rows = [[label, [counts.get((key, *column), 0) for column in CATEGORY_COLUMNS]] for key, label in GBV_TYPES]
+        tpks_text=forms, sexual=_has_type(codes.ViolenceType.SEXUAL), physical=_has_type(codes.ViolenceType.PHYSICAL),
+        neglect=_has_type(codes.ViolenceType.NEGLECT), psychological=_has_type(codes.ViolenceType.PSYCHOLOGICAL),
+    ).annotate(gbv=classification)
+    counts = victims.aggregate(**{
+        f"{key}__{i}": Count("pk", filter=Q(gbv=key, is_child=child, sex=sex))
+        for key, _label in GBV_TYPES for i, (child, sex) in enumerate(CATEGORY_COLUMNS)})
+    rows = [[label, [counts[f"{key}__{i}"] for i in range(len(CATEGORY_COLUMNS))]] for key, label in GBV_TYPES]
     return Table("gbvims", _("Korban menurut jenis kekerasan GBVIMS"), _("korban"), "GBVIMS",
                  _category_column_labels(), rows,
                  note=_("Satu jenis per korban, diklasifikasikan menurut urutan GBVIMS. Data agregat tanpa "
