@@ -23,7 +23,7 @@ from agencies.models import User
 from cases.models import Case
 from cases.selectors import cases_visible_to
 from referrals.models import Notification, Referral
-from referrals.services import RECEIVING_ROLES
+from referrals.services import takes_part_in_referrals
 
 INBOX_TABS = ("baru", "diterima", "diproses", "selesai", "ditolak", "terlambat")
 
@@ -38,7 +38,7 @@ def referrals_visible_to(*, user: User) -> QuerySet[Referral]:
     visible_cases = cases_visible_to(user=user).filter(pk=OuterRef("case_id"))
     referrals = referrals.annotate(is_sender=Exists(visible_cases))
     scope = Q(is_sender=True)
-    if user.role in RECEIVING_ROLES and user.agency_id:
+    if takes_part_in_referrals(user):
         scope |= Q(receiving_agency_id=user.agency_id) & ~Q(status=Referral.Status.REVOKED)
     return referrals.filter(scope)
 
@@ -50,7 +50,7 @@ def _overdue_q(now: datetime) -> Q:
 def referral_inbox(*, user: User, tab: str = "", urgency: str = "", service: str = "",
                    number: str = "") -> QuerySet[Referral]:
     """The receiving agency's inbox, filtered; revoked referrals are gone from it."""
-    if not (user.is_authenticated and user.is_active and user.role in RECEIVING_ROLES and user.agency_id):
+    if not takes_part_in_referrals(user):
         return Referral.objects.none()
     referrals = (Referral.objects.filter(receiving_agency_id=user.agency_id)
                  .exclude(status=Referral.Status.REVOKED)
@@ -70,7 +70,7 @@ def referral_inbox(*, user: User, tab: str = "", urgency: str = "", service: str
 
 def inbox_counts(*, user: User) -> dict[str, int]:
     """How many referrals each inbox tab holds, in one query."""
-    if not (user.is_authenticated and user.role in RECEIVING_ROLES and user.agency_id):
+    if not takes_part_in_referrals(user):
         return dict.fromkeys(INBOX_TABS, 0)
     now = timezone.now()
     counts = Referral.objects.filter(receiving_agency_id=user.agency_id).aggregate(

@@ -32,6 +32,9 @@ from referrals.sharing import answer_deadline, escalation_deadline, shared_summa
 
 SYSTEM_ACTOR = "simpul:jadwal"  # the audit trail's actor label for the periodic deadline job
 RECEIVING_ROLES = (Role.PARTNER, Role.CASEWORKER, Role.SUPERVISOR)
+# domain.md section 7: PATBM and PUSPAGA users never see case files. They refer people in to the UPTD PPA
+# (referral_in_send) but take no part in the referrals of cases: no inbox, no referral page, no notification.
+NO_CASE_ACCESS_TYPES = (codes.AgencyType.PATBM, codes.AgencyType.PUSPAGA)
 INTAKE_AGENCY_TYPES = (codes.AgencyType.VILLAGE, codes.AgencyType.PATBM, codes.AgencyType.PUSPAGA)
 
 
@@ -46,7 +49,14 @@ def _link(referral: Referral) -> str:
 
 
 def _receiving_staff(agency_id: int):
-    return User.objects.filter(agency_id=agency_id, is_active=True, role__in=RECEIVING_ROLES)
+    return (User.objects.filter(agency_id=agency_id, is_active=True, role__in=RECEIVING_ROLES)
+            .exclude(agency__agency_type__in=NO_CASE_ACCESS_TYPES))
+
+
+def takes_part_in_referrals(user: User) -> bool:
+    """Staff who may receive referrals and notifications: not PATBM or PUSPAGA (they never see case files)."""
+    return bool(user.is_authenticated and user.is_active and user.role in RECEIVING_ROLES and user.agency_id
+                and user.agency.agency_type not in NO_CASE_ACCESS_TYPES)
 
 
 def _sending_people(referral: Referral) -> list[User]:
@@ -66,8 +76,7 @@ def is_sender(*, referral: Referral, user: User) -> bool:
 
 
 def is_receiver(*, referral: Referral, user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role in RECEIVING_ROLES
-                and user.agency_id and user.agency_id == referral.receiving_agency_id)
+    return takes_part_in_referrals(user) and user.agency_id == referral.receiving_agency_id
 
 
 def _require_sender(referral: Referral, actor: User) -> None:

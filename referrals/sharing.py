@@ -129,8 +129,9 @@ def receiving_agencies(*, sender_agency: Agency | None, service: str = "", kecam
     from django.db.models import Q
 
     from agencies.selectors import agencies_search
+    from referrals.services import NO_CASE_ACCESS_TYPES
 
-    agencies = agencies_search(service=service)
+    agencies = agencies_search(service=service).exclude(agency_type__in=NO_CASE_ACCESS_TYPES)
     if kecamatan:
         agencies = agencies.filter(Q(kecamatan_covered__code=kecamatan) | Q(kecamatan_covered__isnull=True))
     if sender_agency is not None:

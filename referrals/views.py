@@ -52,6 +52,8 @@ def _page(request: HttpRequest, queryset):
 @role_required(*RECEIVERS)
 def inbox(request: HttpRequest) -> HttpResponse:
     """The receiving agency's referrals, by tab: new, accepted, in progress, done, declined, overdue."""
+    if not services.takes_part_in_referrals(request.user):
+        raise Http404
     tab = request.GET.get("tab", "baru")
     tab = tab if tab in selectors.INBOX_TABS or tab == "semua" else "baru"
     form = InboxFilterForm(request.GET or None)
@@ -233,8 +235,15 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Notifications ---------------------------------------------------------------------------------
 
+def _require_notifications(request: HttpRequest) -> None:
+    # Notifications are about referrals: PATBM and PUSPAGA staff, who never see cases, have none.
+    if request.user.role == Role.PARTNER and not services.takes_part_in_referrals(request.user):
+        raise Http404
+
+
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
+    _require_notifications(request)
     page = _page(request, selectors.notifications_for(user=request.user))
     return render(request, "referrals/notifications.html", {"page": page})
 
@@ -242,6 +251,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_notifications(request)
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     return redirect(services.notification_open(notification=notification, actor=request.user))
 
@@ -249,6 +259,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def notifications_read(request: HttpRequest) -> HttpResponse:
+    _require_notifications(request)
     services.notifications_mark_all_read(actor=request.user)
     return redirect("referrals:notifications")
 

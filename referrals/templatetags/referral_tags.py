@@ -9,7 +9,7 @@ from django import template
 
 from agencies.models import Role
 from referrals import selectors
-from referrals.services import can_refer_in
+from referrals.services import can_refer_in, takes_part_in_referrals
 
 register = template.Library()
 
@@ -26,7 +26,9 @@ def case_referrals_panel(context, case) -> dict:
 @register.inclusion_tag("referrals/_bell_button.html", takes_context=True)
 def notification_bell(context) -> dict:
     user = context.get("user")
-    return {"user": user, "unread": selectors.unread_count(user=user) if user is not None else 0}
+    if user is None or (user.is_authenticated and user.role == Role.PARTNER and not takes_part_in_referrals(user)):
+        return {"user": None}  # PATBM and PUSPAGA staff take no part in referrals: no bell
+    return {"user": user, "unread": selectors.unread_count(user=user)}
 
 
 @register.inclusion_tag("referrals/_home_partner_panel.html", takes_context=True)
@@ -34,4 +36,5 @@ def partner_referrals_panel(context) -> dict:
     user = context.get("user")
     if user is None or not user.is_authenticated or not user.agency_id:
         return {"counts": None}
-    return {"counts": selectors.inbox_counts(user=user), "can_refer_in": can_refer_in(user)}
+    counts = selectors.inbox_counts(user=user) if takes_part_in_referrals(user) else None
+    return {"counts": counts, "can_refer_in": can_refer_in(user)}

@@ -97,3 +97,20 @@ def test_another_caseworker_of_the_same_agency_does_not_see_the_referral(referra
     colleague = make_user("pendamping_lain", Role.CASEWORKER, uptd)
     for url in _pages(referral):
         assert_hidden(client_for(colleague).get(url))
+
+
+def test_patbm_and_puspaga_staff_take_no_part_in_referrals(caseworker, consented_case, regions):
+    # domain.md section 7: PATBM and PUSPAGA users never see case files; they only refer people in.
+    from agencies.models import Role
+    from core.codes import AgencyType, Service
+    from tests.conftest import make_agency, make_user
+
+    patbm = make_agency("PATBM Desa Uji", AgencyType.PATBM, [Service.REINTEGRATION])
+    activist = make_user("aktivis_uji", Role.PARTNER, patbm)
+    client = client_for(activist)
+    for url in ("/rujukan/masuk/", "/rujukan/notifikasi/"):
+        assert_hidden(client.get(url))
+    home = client.get("/").content.decode()
+    assert "unread-count" not in home and "/rujukan/notifikasi/" not in home and "/rujukan/ke-uptd/" in home
+    form = client_for(caseworker).get(f"/rujukan/kirim/{consented_case.pk}/", {"service": "reintegrasi_sosial"})
+    assert "PATBM Desa Uji" not in form.content.decode()
