@@ -16,7 +16,7 @@ from agencies.models import Agency, Region, Role, User
 from agencies.selectors import district_kecamatan, district_villages
 from cases import services
 from cases.models import Assessment, Case, IntakeRequest, PlannedService, Victim
-from cases.selectors import agency_workers
+from cases.selectors import CaseFilters, agency_workers
 from cases.services import NEED_FIELDS, NIK_PATTERN
 from core import codes
 
@@ -518,6 +518,7 @@ class AttachmentForm(_ActionForm):
 
 # --- Lists ---------------------------------------------------------------------------------------
 
+UNASSIGNED = "belum"
 SORT_CHOICES = [("terbaru", _("Terbaru")), ("terlama", _("Terlama")), ("nomor", _("Nomor kasus")),
                 ("tahap", _("Tahap")), ("risiko", _("Risiko tertinggi"))]
 
@@ -533,8 +534,9 @@ class CaseFilterForm(forms.Form):
     violence_type = forms.ChoiceField(label=_("Jenis kekerasan"), required=False,
                                       choices=[("", _("Semua kekerasan"))] + codes.ViolenceType.choices)
     kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
-    worker = forms.TypedChoiceField(label=_("Pendamping"), required=False, coerce=int, empty_value=None)
+    worker = forms.ChoiceField(label=_("Pendamping"), required=False)
     overdue = forms.BooleanField(label=_("Hanya yang lewat tenggat"), required=False)
+    closure_pending = forms.BooleanField(label=_("Hanya terminasi yang menunggu keputusan"), required=False)
     sort = forms.ChoiceField(label=_("Urutkan"), required=False, choices=SORT_CHOICES)
 
     def __init__(self, *args, user: User, **kwargs) -> None:
@@ -542,13 +544,24 @@ class CaseFilterForm(forms.Form):
         self.fields["kecamatan"].choices = [("", _("Semua kecamatan"))] + [
             (region.code, region.name) for region in district_kecamatan()]
         if user.role == Role.SUPERVISOR:
-            self.fields["worker"].choices = [("", _("Semua pendamping"))] + [
-                (worker.pk, worker.display_name) for worker in agency_workers(agency_id=user.agency_id)]
+            self.fields["worker"].choices = [("", _("Semua pendamping")), (UNASSIGNED, _("Belum ditugaskan"))] + [
+                (str(worker.pk), worker.display_name) for worker in agency_workers(agency_id=user.agency_id)]
         else:
             del self.fields["worker"]
+            del self.fields["closure_pending"]
         self.helper = _helper(_("Terapkan"), method="get")
         self.helper.form_class = "row row-cols-sm-2 row-cols-lg-4 g-2 align-items-end"
         self.helper.form_id = "case-filters"
+
+    def filters(self):
+        """The selector's filters from what was chosen (nothing chosen when the form is invalid)."""
+        data = dict(self.cleaned_data) if self.is_valid() else {}
+        worker = data.pop("worker", "")
+        if worker == UNASSIGNED:
+            data["unassigned"] = True
+        elif worker:
+            data["worker"] = int(worker)
+        return CaseFilters(**{key: value for key, value in data.items() if value not in (None, "", False)})
 
 
 class DeadlineFilterForm(forms.Form):

@@ -75,7 +75,9 @@ class CaseFilters:
     violence_type: str = ""
     kecamatan: str = ""
     worker: int | None = None
+    unassigned: bool = False
     overdue: bool = False
+    closure_pending: bool = False
     sort: str = "terbaru"
 
 
@@ -100,8 +102,12 @@ def cases_filter(cases: QuerySet[Case], filters: CaseFilters, *, now: datetime |
         cases = cases.filter(incident__kecamatan_id=filters.kecamatan)
     if filters.worker:
         cases = cases.filter(assigned_worker_id=filters.worker)
+    if filters.unassigned:
+        cases = cases.filter(assigned_worker__isnull=True)
     if filters.overdue:
         cases = cases.filter(overdue_q(now))
+    if filters.closure_pending:
+        cases = cases.filter(closure_requested_at__isnull=False).exclude(stage=codes.CaseStage.CLOSED)
     stage_order = Case_(*[When(stage=value, then=Value(i)) for i, value in enumerate(codes.CaseStage.values)],
                         default=Value(99), output_field=IntegerField())
     risk_order = Case_(*[When(risk_level=value, then=Value(i)) for i, value in enumerate(codes.RiskLevel.values)],

@@ -59,8 +59,7 @@ def _case_url(case: Case, anchor: str = "") -> str:
 def case_list(request: HttpRequest) -> HttpResponse:
     """"Kasus saya" for a caseworker, the unit's cases for a supervisor. Never names, NIK or addresses."""
     form = forms.CaseFilterForm(request.GET or None, user=request.user)
-    data = form.cleaned_data if form.is_valid() else {}
-    filters = selectors.CaseFilters(**{key: value for key, value in data.items() if value not in (None, "")})
+    filters = form.filters()
     now = timezone.now()
     cases = selectors.cases_filter(selectors.cases_visible_to(user=request.user), filters, now=now)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -185,3 +185,16 @@ def test_every_action_form_records_through_its_page(caseworker, regions):
     case.refresh_from_db()
     assert case.stage == "pemantauan" and case.police_reported_at and case.first_service_at
     assert case.planned_services.get().deliveries.count() == 0 and case.service_deliveries.count() == 1
+
+
+def test_supervisor_finds_unassigned_cases_and_closures_awaiting_a_decision(supervisor, caseworker, regions):
+    unassigned = register_case(supervisor)
+    waiting = register_case(caseworker)
+    services.closure_request(case=waiting, actor=caseworker, reason="Selesai")
+    client = client_for(supervisor)
+    home = client.get(reverse("core:home")).content.decode()
+    assert "1 kasus belum ditugaskan" in home and "?worker=belum" in home and "?closure_pending=on" in home
+    page = client.get(reverse("cases:list"), {"worker": "belum"}).content.decode()
+    assert unassigned.number in page and waiting.number not in page
+    page = client.get(reverse("cases:list"), {"closure_pending": "on"}).content.decode()
+    assert waiting.number in page and unassigned.number not in page
