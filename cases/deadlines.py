@@ -52,6 +52,7 @@ class DeadlineItem:
     due_at: datetime
     done_at: datetime | None
     now: datetime
+    case_closed: bool = False  # a closed case's unmet item is "not met", no longer "overdue"
 
     @property
     def case_number(self) -> str:
@@ -71,8 +72,8 @@ class DeadlineItem:
 
     @property
     def is_overdue(self) -> bool:
-        """Not done and past due."""
-        return self.done_at is None and self.due_at < self.now
+        """Not done and past due, on an open case."""
+        return self.done_at is None and not self.case_closed and self.due_at < self.now
 
     @property
     def was_late(self) -> bool:
@@ -82,6 +83,8 @@ class DeadlineItem:
     def status(self) -> str:
         if self.done_at is not None:
             return "late" if self.was_late else "met"
+        if self.case_closed:
+            return "unmet"
         return "overdue" if self.is_overdue else "due"
 
 
@@ -161,18 +164,19 @@ def case_deadlines(case, *, is_tpks: bool | None = None, now: datetime | None = 
         if is_tpks is None:
             is_tpks = is_tpks_case(case)
     received = case.received_at
-    items = [DeadlineItem(case, DeadlineKind.FOLLOW_UP,
-                          add_working_days(received, follow_up_working_days()), case.identified_at, now)]
+    closed = case.stage == codes.CaseStage.CLOSED
+    items = [DeadlineItem(case, DeadlineKind.FOLLOW_UP, add_working_days(received, follow_up_working_days()),
+                          case.identified_at, now, closed)]
     if case.risk_level == codes.RiskLevel.HIGH:
         items.append(DeadlineItem(case, DeadlineKind.HIGH_RISK_SERVICE, received + high_risk_limit(),
-                                  case.first_service_at, now))
+                                  case.first_service_at, now, closed))
     elif case.risk_level == codes.RiskLevel.MEDIUM:
-        items.append(DeadlineItem(case, DeadlineKind.MEDIUM_RISK_SERVICE,
-                                  received + medium_risk_limit(), case.first_service_at, now))
+        items.append(DeadlineItem(case, DeadlineKind.MEDIUM_RISK_SERVICE, received + medium_risk_limit(),
+                                  case.first_service_at, now, closed))
     if is_tpks:
         # UU 12/2022 Pasal 41: the UPTD PPA reports to the police within 3x24 hours of the victim's report.
         items.append(DeadlineItem(case, DeadlineKind.POLICE_REPORT, received + police_report_limit(),
-                                  case.police_reported_at, now))
+                                  case.police_reported_at, now, closed))
     return sorted(items, key=lambda item: item.due_at)
 
 

@@ -108,3 +108,11 @@ def test_database_filter_and_python_agree(caseworker, supervisor, regions):
         (unidentified_old.number, "tindak_lanjut"), (unidentified_new.number, "tindak_lanjut"),
         (tpks_unreported.number, "lapor_polisi"), (medium_unserved.number, "layanan_risiko_sedang")}
     assert items == sorted(items, key=lambda i: (i.due_at, i.case_number))
+
+
+def test_a_closed_case_has_nothing_overdue_and_shows_what_was_not_met(caseworker, supervisor, regions):
+    case = register_case(caseworker, received_at=timezone.now() - timedelta(days=10), violence_types=["seksual"])
+    services.closure_request(case=case, actor=caseworker, reason="Korban menolak layanan")
+    services.closure_approve(case=case, actor=supervisor)
+    items = deadlines.case_deadlines(Case.objects.get(pk=case.pk))
+    assert {item.status for item in items} == {"unmet"} and not any(item.is_overdue for item in items)
