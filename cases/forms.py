@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Layout, Row, Submit
 from django import forms
 from django.conf import settings
 from django.forms.utils import ErrorDict, ErrorList
@@ -182,8 +182,16 @@ class VictimForm(forms.Form):
         _village_widget_attrs(self, "address_kecamatan", "address_village")
         self.helper = _helper(form_tag=False)
         self.helper.render_unmentioned_fields = True  # the formset's "remove" box
+        # Possible duplicates are checked as the NIK, name or birth date is typed (htmx POST: never in a URL).
+        identity = [self.add_prefix(name) for name in ("nik", "name", "birth_date")]
+        for name in ("nik", "name", "birth_date"):
+            self.fields[name].widget.attrs.update({
+                "hx-post": reverse_lazy("cases:duplicates"), "hx-trigger": "change",
+                "hx-target": f"#dup-{self.prefix}", "hx-swap": "innerHTML",
+                "hx-include": ",".join(f"[name='{field}']" for field in identity)})
         self.helper.layout = Layout(
             Row(Column("name", css_class="col-md-6"), Column("nik", css_class="col-md-6")),
+            HTML(f'<div id="dup-{self.prefix}" aria-live="polite"></div>'),
             Row(Column("birth_date", css_class="col-md-4"), Column("age", css_class="col-md-4"),
                 Column("sex", css_class="col-md-4")),
             InlineCheckboxes("violence_types"),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("baru/", views.case_create, name="create"),
     path("tenggat/", views.deadline_list, name="deadlines"),
     path("wilayah/desa/", views.villages, name="villages"),
+    path("duplikat/", views.duplicate_check, name="duplicates"),
     path("pengaduan-masuk/", views.intake_queue, name="intake_queue"),
     path("pengaduan-masuk/<int:pk>/", views.intake_detail, name="intake_detail"),
     path("<int:pk>/", views.case_detail, name="detail"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -168,6 +169,29 @@ def case_create(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/intake_form.html", {
         "form": form, "victim_formset": victim_formset, "perpetrator_formset": perpetrator_formset,
         "intake": intake, "duplicates": duplicates})
+
+
+@role_required(*CASE_STAFF)
+def duplicate_check(request: HttpRequest) -> HttpResponse:
+    """Possible duplicates of one victim as typed at intake (htmx POST, so the NIK never enters a URL or log)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    typed = {key.rsplit("-", 1)[-1]: value.strip() for key, value in request.POST.items()}
+    nik = typed.get("nik", "")
+    victim = (nik if services.NIK_PATTERN.match(nik) else "", typed.get("name", ""),
+              _parse_date(typed.get("birth_date", "")))
+    matches = selectors.possible_duplicates(user=request.user, victims=[victim])
+    if matches:
+        audit_record(actor=request.user, action="case.duplicate_check", request=request,
+                     details={"matches": [m.case_number for m in matches]})
+    return render(request, "cases/_duplicates.html", {"duplicates": matches})
+
+
+def _parse_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 @role_required(*CASE_STAFF)

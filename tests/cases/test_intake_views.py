@@ -165,3 +165,23 @@ def test_a_referral_in_is_declined_with_a_reason(caseworker, referral_in):
     referral_in.refresh_from_db()
     assert referral_in.status == "ditolak"
     assert client_for(caseworker).get(reverse("cases:create") + f"?rujukan={referral_in.pk}").status_code == 404
+
+
+def test_possible_duplicates_show_while_typing_without_the_nik_in_any_url(caseworker, supervisor, regions):
+    earlier = register_case(supervisor, victims=[services.VictimData(
+        name="Orang Lain Sintetis", sex="P", age=12, nik="9999990101010001", violence_types=["fisik"])])
+    url = reverse("cases:duplicates")
+    assert "9999" not in url
+    response = client_for(caseworker).post(url, {"korban-0-nik": "9999990101010001", "korban-0-name": "",
+                                                 "korban-0-birth_date": ""}, HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert earlier.number in page and "Orang Lain Sintetis" not in page
+    nothing = client_for(caseworker).post(url, {"korban-0-nik": "123", "korban-0-name": "Tidak Ada"}).content
+    assert earlier.number.encode() not in nothing
+    assert client_for(caseworker).get(url).status_code == 405
+
+
+def test_the_duplicate_check_is_hidden_from_other_roles(personas, regions):
+    for persona in ("police_officer", "official", "sysadmin"):
+        response = client_for(personas[persona]).post(reverse("cases:duplicates"), {"korban-0-nik": "1" * 16})
+        assert response.status_code == 404, persona
