@@ -283,7 +283,8 @@ class _PerpetratorFormSet(_RowFormSet):
 
 VictimFormSet = forms.formset_factory(VictimForm, formset=_VictimFormSet, extra=0, min_num=1, validate_min=True,
                                       can_delete=True, max_num=20)
-PerpetratorFormSet = forms.formset_factory(PerpetratorForm, formset=_PerpetratorFormSet, extra=0, min_num=0,
+# One empty perpetrator row to start with; left empty, it is skipped (the perpetrator may be unknown).
+PerpetratorFormSet = forms.formset_factory(PerpetratorForm, formset=_PerpetratorFormSet, extra=1, min_num=0,
                                            can_delete=True, max_num=20)
 
 

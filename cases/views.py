@@ -164,8 +164,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
     else:
         form = forms.CaseIntakeForm(initial=forms.intake_initial(intake), user=request.user)
         victim_formset = forms.VictimFormSet(prefix="korban")
-        perpetrator_formset = forms.PerpetratorFormSet(prefix="pelaku", initial=[{}],
-                                                       form_kwargs={"victim_count": 1})
+        perpetrator_formset = forms.PerpetratorFormSet(prefix="pelaku", form_kwargs={"victim_count": 1})
     return render(request, "cases/intake_form.html", {
         "form": form, "victim_formset": victim_formset, "perpetrator_formset": perpetrator_formset,
         "intake": intake, "duplicates": duplicates})

@@ -185,3 +185,14 @@ def test_the_duplicate_check_is_hidden_from_other_roles(personas, regions):
     for persona in ("police_officer", "official", "sysadmin"):
         response = client_for(personas[persona]).post(reverse("cases:duplicates"), {"korban-0-nik": "1" * 16})
         assert response.status_code == 404, persona
+
+
+def test_the_perpetrator_row_may_stay_empty_when_the_perpetrator_is_unknown(caseworker, regions):
+    client = client_for(caseworker)
+    form_page = client.get(reverse("cases:create")).content.decode()
+    assert 'name="pelaku-TOTAL_FORMS" value="1"' in form_page and 'name="pelaku-INITIAL_FORMS" value="0"' in form_page
+    data = intake_data(perpetrators=0) | {"pelaku-TOTAL_FORMS": "1", "pelaku-0-relationship_0": "na",
+                                          "pelaku-0-sex": "", "pelaku-0-name": "", "pelaku-0-age": ""}
+    response = post_intake(caseworker, data)
+    assert response.status_code == 302
+    assert Case.objects.get().perpetrators.count() == 0
