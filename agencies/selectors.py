@@ -18,7 +18,8 @@ def agencies_search(*, query: str = "", agency_type: str = "", service: str = ""
     if service:
         agencies = agencies.filter(services__service=service)
     if kecamatan:
-        agencies = agencies.filter(kecamatan_covered__code=kecamatan)
+        # An agency that lists no kecamatan serves the whole district (the Polres, the RSUD).
+        agencies = agencies.filter(Q(kecamatan_covered__code=kecamatan) | Q(kecamatan_covered__isnull=True))
     return agencies.distinct().prefetch_related("services", "kecamatan_covered").order_by("name")
 
 

@@ -269,8 +269,11 @@ def intake_request_create(*, actor: User, source_agency: Agency, summary: str, u
     """A referral in from PATBM, PUSPAGA, a village or another district joins the UPTD PPA's intake queue."""
     if not summary.strip():
         raise CaseError(_("Tuliskan ringkasan singkat alasan rujukan."))
-    target = target_agency or Agency.objects.filter(
-        agency_type=codes.AgencyType.UPTD_PPA, is_active=True, staff__role=Role.CASEWORKER).distinct().first()
+    # The UPTD PPA of the sender's district (or of the district Simpul serves) takes the request.
+    candidates = Agency.objects.filter(agency_type=codes.AgencyType.UPTD_PPA, is_active=True,
+                                       staff__role=Role.CASEWORKER).distinct()
+    district_id = source_agency.district_id or settings.DISTRICT_CODE
+    target = target_agency or candidates.filter(district_id=district_id).first() or candidates.first()
     if target is None:
         raise CaseError(_("Belum ada UPTD PPA aktif yang dapat menerima rujukan."))
     intake = IntakeRequest.objects.create(

@@ -1,7 +1,8 @@
 from django.conf import settings
 
-from core.navigation import items_for
+from core.navigation import items_for, menu_for
 
 
 def navigation(request) -> dict:
-    return {"nav_items": items_for(request.user), "district_code": settings.DISTRICT_CODE}
+    items = items_for(request.user)
+    return {"nav_items": items, "nav_menu": menu_for(items), "district_code": settings.DISTRICT_CODE}

@@ -211,6 +211,7 @@ class Notification(models.Model):
         OVERDUE = "terlambat", _("Melewati batas waktu")
         ESCALATED = "eskalasi", _("Eskalasi")
         INTAKE = "rujukan_masuk", _("Rujukan masuk ke UPTD PPA")
+        REPORT = "laporan", _("Laporan statistik siap")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=16, choices=Kind.choices)

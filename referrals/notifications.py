@@ -30,6 +30,7 @@ TEXTS = {
     Notification.Kind.ESCALATED: lambda p: _("Eskalasi: rujukan %(number)s ke %(agency)s perlu perhatian koordinator.")
     % p,
     Notification.Kind.INTAKE: lambda p: _("Rujukan masuk %(number)s dari %(agency)s menunggu registrasi.") % p,
+    Notification.Kind.REPORT: lambda p: _("Laporan %(report)s siap diunduh.") % p,
 }
 
 
@@ -41,8 +42,12 @@ def notification_text(kind: str, params: dict) -> str:
 
 
 def notify(*, recipients: Iterable[User], kind: str, referral: Referral | None = None, agency_name: str = "",
-           number: str = "", link: str = "", exclude: User | None = None, **params) -> list[Notification]:
-    """Create in-app notifications in the caller's transaction; their e-mails are queued after it commits."""
+           number: str = "", link: str = "", exclude: User | None = None, email: bool = True,
+           **params) -> list[Notification]:
+    """Create in-app notifications in the caller's transaction; their e-mails are queued after it commits.
+
+    `email=False` for callers that send their own e-mail (the reports send one message to all officials).
+    """
     seen, rows = set(), []
     for user in recipients:
         if user is None or not user.is_active or user.pk in seen or (exclude is not None and user.pk == exclude.pk):
@@ -52,7 +57,7 @@ def notify(*, recipients: Iterable[User], kind: str, referral: Referral | None =
             recipient=user, kind=kind, referral=referral, link=link,
             params={"number": number or (referral.number if referral else ""), "agency": agency_name, **params}))
     created = Notification.objects.bulk_create(rows)
-    emailed = [n.pk for n in created if n.recipient.email]
+    emailed = [n.pk for n in created if email and n.recipient.email]
     if emailed:
         from referrals.tasks import notification_email_task
 

@@ -146,6 +146,9 @@ def referral_plan(*, actor: User, case: Case, victim: Victim, receiving_agency: 
         raise ReferralError(_("Pilih lembaga lain: rujukan tidak dikirim ke lembaga sendiri."))
     if not receiving_agency.is_active:
         raise ReferralError(_("Lembaga %(agency)s tidak aktif.") % {"agency": receiving_agency.name})
+    if receiving_agency.agency_type in NO_CASE_ACCESS_TYPES:
+        # PATBM and PUSPAGA work on prevention and never see case files (issue 6); they refer in, not receive.
+        raise ReferralError(_("PATBM dan PUSPAGA tidak menerima rujukan kasus. Pilih lembaga layanan lain."))
     if not services:
         raise ReferralError(_("Pilih setidaknya satu layanan yang diminta."))
     offered = set(receiving_agency.services.values_list("service", flat=True))

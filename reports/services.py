@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Role, User
 from core.audit import audit_record
+from referrals.models import Notification
+from referrals.notifications import notify
 from reports.models import Report
 from reports.periods import Period, PeriodError
 from reports.presentation import present
@@ -207,11 +209,14 @@ def report_notify_ready(*, report_id: int) -> None:
     """
     report = Report.objects.get(pk=report_id)
     roles = [Role.SUPERVISOR] if report.edition == Report.Edition.INTERNAL else [Role.OFFICIAL, Role.SUPERVISOR]
-    recipients = list(User.objects.filter(role__in=roles, is_active=True).exclude(email="")
-                      .values_list("email", flat=True))
+    readers = User.objects.filter(role__in=roles, is_active=True)
+    label = report.summary.get("period_label", report.period)
+    # The bell: one in-app notice per reader (no e-mail from it: the message below goes to all at once).
+    notify(recipients=readers, kind=Notification.Kind.REPORT, link=reverse("reports:detail", args=[report.pk]),
+           email=False, report=f"{report.get_kind_display().lower()} {label}")
+    recipients = [user.email for user in readers if user.email]
     if not recipients:
         return
-    label = report.summary.get("period_label", report.period)
     subject = _("Laporan %(kind)s %(period)s siap diunduh") % {"kind": report.get_kind_display().lower(),
                                                                  "period": label}
     body = _("Laporan statistik %(kind)s %(period)s (edisi %(edition)s, versi %(version)s) sudah selesai dibuat.\n"

@@ -14,6 +14,16 @@ from core.codes import AgencyType, Service
 PASSWORD = "Persona-Sandi-2026"
 
 
+@pytest.fixture(autouse=True)
+def _indonesian_by_default():
+    """A request with the English cookie leaves English active in this thread; each test starts in Indonesian."""
+    from django.utils import translation
+
+    translation.activate("id")
+    yield
+    translation.activate("id")
+
+
 @pytest.fixture
 def regions(db) -> None:
     regions_load(district_code="73.22")

@@ -52,3 +52,9 @@ def test_directory_query_budget_is_independent_of_size(caseworker, regions, djan
     client = client_for(caseworker)
     with django_assert_max_num_queries(9):
         assert client.get("/lembaga/").status_code == 200
+
+
+def test_kecamatan_filter_keeps_agencies_that_serve_the_whole_district(caseworker, network, police_agency):
+    text = client_for(caseworker).get("/lembaga/", {"kecamatan": "73.22.04"}).content.decode()
+    assert f'href="/lembaga/{police_agency.pk}/"' in text  # lists no kecamatan: serves all of them
+    assert "Puskesmas Sabbang Uji" in text and "Puskesmas Bone-Bone Uji" not in text

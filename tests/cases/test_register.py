@@ -131,3 +131,15 @@ def test_victim_survivor_codes_are_unique(caseworker, regions):
         register_case(caseworker)
     codes = list(Victim.objects.values_list("survivor_code", flat=True))
     assert len(codes) == len(set(codes)) == 5
+
+
+def test_intake_request_goes_to_the_uptd_of_the_senders_district(caseworker, outsider, regions):
+    from agencies.models import Agency, Region
+
+    luwu_utara = Region.objects.get(code="73.22")
+    caseworker.agency.district = luwu_utara
+    caseworker.agency.save()
+    # Another district's UPTD PPA also has caseworkers (the outsider); the district decides.
+    village = Agency.objects.create(name="Pemerintah Desa Uji", agency_type="desa", district=luwu_utara)
+    intake = services.intake_request_create(actor=caseworker, source_agency=village, summary="Perlu dibantu")
+    assert intake.target_agency == caseworker.agency

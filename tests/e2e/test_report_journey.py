@@ -36,7 +36,7 @@ def test_official_generates_and_downloads_a_monthly_report(page, live_server, of
         register_case(caseworker, received_at=received, violence_types=violence)
 
     log_in(page, live_server, official.username, PASSWORD)
-    page.get_by_role("link", name="Dasbor statistik").first.click()
+    page.get_by_role("link", name="Buka dasbor statistik").click()
     page.get_by_role("textbox", name="Periode").fill(last_month.code)
     page.get_by_role("button", name="Tampilkan").click()
     assert page.get_by_role("heading", name="Dasbor statistik").is_visible()

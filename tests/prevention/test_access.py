@@ -40,13 +40,16 @@ def _routes_under(*prefixes: str) -> list[tuple[str, str]]:
     return sorted({(route, name) for route, name in _walk(get_resolver().url_patterns) if route.startswith(prefixes)})
 
 
-def _candidate_ids() -> list[int]:
-    """Ids of the rows the case and referral pages show, so the walk opens real records, not missing ones."""
+def _candidate_ids(*must: int) -> list[int]:
+    """Ids of the rows the case and referral pages show, so the walk opens real records, not missing ones.
+
+    On PostgreSQL ids keep growing across tests, so the test's own records are always included.
+    """
     ids: set[int] = set()
     for label in ("cases", "referrals"):
         for model in apps.get_app_config(label).get_models():
             ids.update(model.objects.order_by("pk").values_list("pk", flat=True)[:2])
-    return sorted(i for i in ids if isinstance(i, int))[:4] or [1]
+    return sorted(set(must) | set(sorted(i for i in ids if isinstance(i, int))[:4])) or [1]
 
 
 def _urls(route: str, ids: list[int]) -> list[str]:
@@ -61,24 +64,27 @@ def _urls(route: str, ids: list[int]) -> list[str]:
 
 
 def test_patbm_and_puspaga_staff_get_404_on_every_case_and_referral_page(
-        caseworker, supervisor, sysadmin, patbm_staff, puspaga_staff):
+        caseworker, supervisor, sysadmin, patbm_staff, puspaga_staff, police_agency):
     case = register_case(caseworker)
-    # The hardest case: a referral addressed to the PATBM agency itself (it offers a service and the
-    # victim's consent covers sharing with PATBM). Even then its staff must not open the referral.
+    # A referral PATBM could be tempted to see: the victim's consent covers sharing with PATBM, but a
+    # referral cannot be addressed to PATBM at all, so it goes to the police and PATBM must not open it.
     agency_services.agency_update(agency=patbm_staff.agency, actor=sysadmin, services=[Service.REINTEGRATION],
                                   kecamatan=[])
     victim = case.victims.get()
     case_services.consent_record(case=case, victim=victim, actor=caseworker, scopes=["layanan", "berbagi"],
                                  given_by="orang_tua", given_by_name="Orang Tua Sintetis", form_version="PDP-2026-1",
-                                 sharing_agency_types=[AgencyType.PATBM])
-    referral_services.referral_send(actor=caseworker, case=case, victim=victim, receiving_agency=patbm_staff.agency,
-                                    services=[Service.REINTEGRATION], urgency="biasa",
-                                    reason="Pemantauan anak di desa.")
+                                 sharing_agency_types=[AgencyType.PATBM, AgencyType.POLICE])
+    with pytest.raises(referral_services.ReferralError, match="PATBM dan PUSPAGA tidak menerima rujukan"):
+        referral_services.referral_send(actor=caseworker, case=case, victim=victim,
+                                        receiving_agency=patbm_staff.agency, services=[Service.REINTEGRATION],
+                                        urgency="biasa", reason="Pemantauan anak di desa.")
+    referral = referral_services.referral_send(
+        actor=caseworker, case=case, victim=victim, receiving_agency=police_agency,
+        services=[Service.LAW_ENFORCEMENT], urgency="biasa", reason="Laporan polisi.")
     session = services.puspaga_session_record(actor=puspaga_staff, held_on=date.today(), service="konseling",
                                               channel="telepon", issue="pengasuhan", counsellor=puspaga_staff)
     services.puspaga_session_refer(session=session, actor=puspaga_staff, summary="Mohon dihubungi.", urgency="biasa")
-    ids = _candidate_ids()
-    assert case.pk in ids
+    ids = _candidate_ids(case.pk, referral.pk)
     routes = _routes_under("kasus/", "rujukan/")
     urls = [(url, name) for route, name in routes for url in _urls(route, ids)]
     urls += [("/kasus/", None), ("/rujukan/", None)]

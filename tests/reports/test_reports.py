@@ -181,3 +181,10 @@ def test_officials_are_emailed_when_a_report_is_ready(official, supervisor, regi
     assert message.subject == "Laporan bulanan Oktober 2026 siap diunduh"
     assert set(message.to) == {"pejabat@contoh.simpul.test", "koordinator@contoh.simpul.test"}
     assert "/laporan/berkas/" in message.body
+    # And the bell: each reader has an unread notice linking to the report.
+    from referrals.models import Notification
+
+    notices = Notification.objects.filter(kind="laporan")
+    assert {n.recipient for n in notices} == {official, supervisor}
+    assert notices[0].text == "Laporan bulanan Oktober 2026 siap diunduh."
+    assert notices[0].link.startswith("/laporan/berkas/")
