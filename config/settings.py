@@ -220,7 +220,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # Without REDIS_URL the in-memory broker makes kombu warn on every task; nothing is wrong.
+        "kombu.connection": {"level": "ERROR"},
+        # Eager tasks run inside web requests and commands: one INFO line per task is noise there.
+        "celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"},
+    },
 }
 
 from config.schedule import BEAT_SCHEDULE  # noqa: E402  (kept in its own module: one place for all jobs)

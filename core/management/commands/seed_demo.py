@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from cases.demo import seed_cases
 from core.demo import DEMO_PASSWORD, DEMO_USERS, seed_foundation
@@ -21,7 +22,9 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG mati: data demo tidak dibuat di server produksi. Gunakan --force hanya untuk server demo.")
-        with transaction.atomic():
+        # The demo's referrals notify demo users; their e-mails would only flood the console, so they
+        # go to an in-memory outbox. The in-app notifications are kept.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
             agencies = seed_foundation()
             seed_cases(agencies=agencies)
             seed_prevention(agencies=agencies)
