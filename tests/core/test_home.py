@@ -56,3 +56,10 @@ def test_indonesian_stays_the_default_whatever_the_browser_prefers(db):
 
     page = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").get("/akun/login/").content.decode()
     assert 'lang="id"' in page and "Masuk ke Simpul" in page
+
+
+def test_a_page_outside_ones_scope_says_so_in_indonesian(caseworker, settings):
+    settings.DEBUG = False
+    response = client_for(caseworker).get("/lembaga/999999/")
+    assert response.status_code == 404
+    assert "Halaman tidak ditemukan" in response.content.decode()
