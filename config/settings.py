@@ -226,6 +226,9 @@ LOGGING = {
         "kombu.connection": {"level": "ERROR"},
         # Eager tasks run inside web requests and commands: one INFO line per task is noise there.
         "celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"},
+        # WeasyPrint logs every layout step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
