@@ -22,20 +22,6 @@ from core import codes
 from core.models import TimeStampedModel
 
 
-class CaseNumberSequence(models.Model):
-    """The last case number used per district and year; rows are locked while a number is taken."""
-
-    district_code = models.CharField(max_length=13)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["district_code", "year"], name="case_sequence_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.district_code}/{self.year}: {self.last}"
-
-
 class Case(TimeStampedModel):
     number = models.CharField(_("nomor kasus"), max_length=32, unique=True)
     agency = models.ForeignKey(Agency, verbose_name=_("lembaga penanganan"), on_delete=models.PROTECT,

@@ -21,7 +21,6 @@ from cases.models import (
     Attachment,
     Case,
     CaseNote,
-    CaseNumberSequence,
     Consent,
     Incident,
     IntakeRequest,
@@ -35,6 +34,7 @@ from cases.models import (
 )
 from core import codes
 from core.audit import audit_record
+from core.sequences import sequence_next
 
 
 class CaseError(Exception):
@@ -93,13 +93,8 @@ def age_on(birth_date: date, day: date) -> int:
 
 
 def _next_case_number(*, received_at: datetime) -> str:
-    # The row lock serialises concurrent intakes so two cases never share a number.
     year = timezone.localtime(received_at).year
-    sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(
-        district_code=settings.DISTRICT_CODE, year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{settings.DISTRICT_CODE}/{year}/{sequence.last:04d}"
+    return f"{settings.DISTRICT_CODE}/{year}/{sequence_next(kind='case', year=year):04d}"
 
 
 def _new_survivor_code() -> str:

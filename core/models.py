@@ -47,3 +47,22 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_label}"
+
+
+class NumberSequence(models.Model):
+    """The last number used per kind of document, district and year (case numbers, referral numbers).
+
+    `sequence_next` locks the row, so concurrent writers never share a number.
+    """
+
+    kind = models.CharField(max_length=16)
+    district_code = models.CharField(max_length=13)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "district_code", "year"],
+                                               name="number_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.district_code}/{self.year}: {self.last}"

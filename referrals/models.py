@@ -19,20 +19,6 @@ from core import codes
 from core.models import TimeStampedModel
 
 
-class ReferralNumberSequence(models.Model):
-    """The last referral number used per district and year; the row is locked while a number is taken."""
-
-    district_code = models.CharField(max_length=13)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["district_code", "year"], name="referral_sequence_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.district_code}/{self.year}: {self.last}"
-
-
 class Referral(TimeStampedModel):
     class Status(models.TextChoices):
         NEW = "baru", _("Baru")

@@ -19,12 +19,12 @@ from cases.selectors import cases_visible_to
 from cases.services import CaseError, intake_request_create, service_delivery_record
 from core import codes
 from core.audit import audit_record
+from core.sequences import sequence_next
 from referrals.models import (
     Notification,
     Referral,
     ReferralDelivery,
     ReferralMessage,
-    ReferralNumberSequence,
     RequestedService,
 )
 from referrals.notifications import notify
@@ -117,12 +117,8 @@ class SendPlan:
 
 def _next_number(*, sent_at: datetime) -> str:
     year = timezone.localtime(sent_at).year
-    sequence, _created = ReferralNumberSequence.objects.select_for_update().get_or_create(
-        district_code=settings.DISTRICT_CODE, year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
     # Indonesian letter numbering: sequence first (it is also the Surat Rujukan's number).
-    return f"{sequence.last:04d}/RJK/{settings.DISTRICT_CODE}/{year}"
+    return f"{sequence_next(kind='referral', year=year):04d}/RJK/{settings.DISTRICT_CODE}/{year}"
 
 
 def _case_has_sexual_violence(case: Case) -> bool:
