@@ -184,3 +184,12 @@ def _celery_eager(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = eager
+
+
+# --- Passwords: a fast hasher in tests ------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Production hashes with PBKDF2 at a million iterations, which is the point in production and made a
+    single persona-heavy test take close to a minute. Tests only need hashing to round-trip."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
