@@ -66,3 +66,31 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.district_code}/{self.year}: {self.last}"
+
+
+class CalendarOverride(TimeStampedModel):
+    """The system administrator's correction of the working-day calendar (core.workdays) for one date.
+
+    The `holidays` library knows Indonesia's public holidays and the cuti bersama it has published; the
+    yearly SKB of three ministers (Menteri Agama, Menteri Ketenagakerjaan, MenPAN-RB) may add a cuti
+    bersama the library lacks, or move one, so a date can be made a holiday or kept a working day.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "libur", _("Hari libur tambahan (mis. cuti bersama)")
+        WORKING = "kerja", _("Tetap hari kerja (hari libur pustaka dibatalkan)")
+
+    # Unique: one correction per date. Its index also serves the per-year range read of the calendar.
+    day = models.DateField(_("tanggal"), unique=True)
+    kind = models.CharField(_("jenis"), max_length=8, choices=Kind.choices)
+    reason = models.CharField(_("keterangan"), max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("dicatat oleh"))
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("koreksi kalender kerja")
+        verbose_name_plural = _("koreksi kalender kerja")
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} {self.kind}"
