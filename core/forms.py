@@ -3,6 +3,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.models import CalendarOverride
+
 
 class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("Tindakan (awalan, mis. auth.)"), required=False)
@@ -23,3 +25,17 @@ class AuditFilterForm(forms.Form):
         if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
             raise forms.ValidationError(_("Tanggal awal harus sebelum tanggal akhir."))
         return cleaned
+
+
+class CalendarOverrideForm(forms.Form):
+    day = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("Jenis koreksi"), choices=CalendarOverride.Kind.choices,
+                             initial=CalendarOverride.Kind.HOLIDAY, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Keterangan"), max_length=200,
+                             help_text=_("Mis. \"Cuti bersama Idul Fitri, SKB 3 Menteri tahun 2027\"."))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.add_input(Submit("submit", _("Simpan koreksi")))

@@ -38,6 +38,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Direktori lembaga"), "agencies:directory", ALL_STAFF, "building", group=MORE),
     NavItem(_("Kelola lembaga"), "agencies:manage_list", (Role.ADMIN,), "gear", group=MORE),
     NavItem(_("Kelola pengguna"), "agencies:user_list", (Role.ADMIN,), "people", group=MORE),
+    NavItem(_("Kalender kerja"), "core:workday_calendar", (Role.ADMIN,), "calendar-week", group=MORE),
     NavItem(_("Jejak audit"), "core:audit_list", (Role.ADMIN, Role.SUPERVISOR), "journal-text", group=MORE),
     NavItem(_("Cakupan pencegahan"), "prevention:coverage", (Role.SUPERVISOR, Role.OFFICIAL), "map",
             group=STATISTICS),

@@ -1,11 +1,13 @@
-"""Reads of the audit log, scoped by who is asking."""
+"""Reads of the audit log, scoped by who is asking, and of the working-day calendar for its page."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
 
 from agencies.models import Role, User
-from core.models import AuditEvent
+from core import workdays
+from core.models import AuditEvent, CalendarOverride
 
 
 def audit_events_visible_to(*, user: User) -> QuerySet[AuditEvent]:
@@ -31,3 +33,27 @@ def audit_events_filter(events: QuerySet[AuditEvent], *, action: str = "", actor
     if date_to:
         events = events.filter(at__date__lte=date_to)
     return events
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """One weekday of the calendar page that is not an ordinary working day, or that the administrator corrected."""
+
+    day: date
+    library_name: str  # the public holiday or cuti bersama from the `holidays` library, "" when none
+    override: CalendarOverride | None
+
+    @property
+    def is_working(self) -> bool:
+        if self.override is not None:
+            return self.override.kind == CalendarOverride.Kind.WORKING
+        return not self.library_name
+
+
+def calendar_year(year: int) -> list[CalendarDay]:
+    """The weekdays of a year that the library lists as holidays or the administrator corrected, by date.
+
+    Weekends are left out: they are never working days, and listing them would hide the dates that matter."""
+    library = {day: name for day, name in workdays.library_holidays(year).items() if day.weekday() < workdays.SATURDAY}
+    overrides = {o.day: o for o in CalendarOverride.objects.filter(day__year=year).select_related("created_by")}
+    return [CalendarDay(day, library.get(day, ""), overrides.get(day)) for day in sorted({*library, *overrides})]

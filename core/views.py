@@ -1,20 +1,26 @@
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from agencies.models import Role
-from core.access import role_required
+from core import services, workdays
+from core.access import get_in_scope_or_404, role_required
 from core.audit import audit_record
-from core.forms import AuditFilterForm
-from core.selectors import audit_events_filter, audit_events_visible_to
+from core.forms import AuditFilterForm, CalendarOverrideForm
+from core.models import CalendarOverride
+from core.selectors import audit_events_filter, audit_events_visible_to, calendar_year
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +50,47 @@ def audit_list(request: HttpRequest) -> HttpResponse:
                                      date_to=data["date_to"])
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_list.html", {"form": form, "page": page})
+
+
+# The years the calendar page offers: the library starts in 1946; far-future years have nothing to correct.
+CALENDAR_YEARS = range(2000, 2101)
+
+
+def _calendar_url(year: int) -> str:
+    return f"{reverse('core:workday_calendar')}?tahun={year}"
+
+
+@role_required(Role.ADMIN)
+def workday_calendar(request: HttpRequest) -> HttpResponse:
+    """The system administrator's page of the working-day calendar: a year's holidays and corrections."""
+    today = timezone.localdate()
+    year = request.GET.get("tahun", "")
+    year = int(year) if len(year) == 4 and year.isdigit() and int(year) in CALENDAR_YEARS else today.year
+    form = CalendarOverrideForm(request.POST or None, initial={"day": today if year == today.year else None})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.calendar_override_add(actor=request.user, day=data["day"], kind=data["kind"],
+                                           reason=data["reason"], request=request)
+        except services.CalendarError as error:
+            form.add_error("day", str(error))
+        else:
+            messages.success(request, _("Koreksi kalender kerja tersimpan; tenggat yang terbuka dihitung ulang."))
+            return redirect(_calendar_url(data["day"].year))
+    return render(request, "core/workday_calendar.html", {
+        "form": form, "year": year, "days": calendar_year(year),
+        "previous_year": year - 1 if year - 1 in CALENDAR_YEARS else None,
+        "next_year": year + 1 if year + 1 in CALENDAR_YEARS else None,
+        "knows_cuti_bersama": workdays.library_knows_cuti_bersama(year)})
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def workday_override_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    override = get_in_scope_or_404(CalendarOverride.objects.all(), pk=pk)
+    services.calendar_override_remove(override=override, actor=request.user, request=request)
+    messages.success(request, _("Koreksi dihapus; tanggal itu kembali mengikuti daftar hari libur."))
+    return redirect(_calendar_url(override.day.year))
 
 
 def _database_ok() -> bool:
