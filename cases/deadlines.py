@@ -3,8 +3,8 @@
 The limits are settings (config/settings.py, from the environment); the clocks start when the
 complaint was received (Case.received_at) and stop at the facts the services record:
 
-- follow-up (identifikasi): received + N working days (Mon-Fri); met by Case.identified_at
-  (district SOP after Permen PPPA 2/2022);
+- follow-up (identifikasi): received + N working days (core.workdays: Mon-Fri WITA without public holidays
+  and cuti bersama); met by Case.identified_at (district SOP after Permen PPPA 2/2022);
 - high-risk service: received + CASE_HIGH_RISK_SERVICE_MINUTES; met by Case.first_service_at
   (SOP no. 301/2022 after Permen PPPA 2/2022); medium risk: + CASE_MEDIUM_RISK_SERVICE_HOURS;
 - TPKS reported to the police: received + CASE_TPKS_POLICE_REPORT_HOURS; met by Case.police_reported_at
@@ -26,8 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import codes
-
-SATURDAY = 5
+from core.workdays import add_working_days, working_days_cutoff
 
 
 class DeadlineKind(models.TextChoices):
@@ -106,40 +105,11 @@ def police_report_limit() -> timedelta:
     return timedelta(hours=settings.CASE_TPKS_POLICE_REPORT_HOURS)
 
 
-# --- Working days (Mon-Fri, WITA) ------------------------------------------------------------
-
-def add_working_days(moment: datetime, days: int) -> datetime:
-    """`days` working days after `moment`, same time of day; a weekend moment counts from Monday 00:00."""
-    local = timezone.localtime(moment)
-    if local.weekday() >= SATURDAY:
-        local = (local + timedelta(days=7 - local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
-    added = 0
-    while added < days:
-        local += timedelta(days=1)
-        if local.weekday() < SATURDAY:
-            added += 1
-    return local
-
+# --- Working days: the one calendar (core.workdays: Mon-Fri WITA minus holidays and cuti bersama) ----
 
 def follow_up_cutoff(now: datetime, days: int | None = None) -> datetime:
     """The received time before which the follow-up is overdue at `now`: add_working_days(r) < now iff r < this."""
-    days = follow_up_working_days() if days is None else days
-    local = timezone.localtime(now)
-    if local.weekday() >= SATURDAY:
-        # No due time falls on a weekend: at any weekend moment the same items are overdue as at
-        # Friday 24:00. Step back from Friday and keep the 24:00 as 00:00 of the following day.
-        friday = (local - timedelta(days=local.weekday() - 4)).replace(hour=0, minute=0, second=0, microsecond=0)
-        return _working_days_back(friday, days) + timedelta(days=1)
-    return _working_days_back(local, days)
-
-
-def _working_days_back(local: datetime, days: int) -> datetime:
-    removed = 0
-    while removed < days:
-        local -= timedelta(days=1)
-        if local.weekday() < SATURDAY:
-            removed += 1
-    return local
+    return working_days_cutoff(now, follow_up_working_days() if days is None else days)
 
 
 # --- One case ------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ notifies the other agency (e-mails leave only after commit)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -430,6 +430,30 @@ def referral_deadlines_check(*, now: datetime | None = None, batch: int = 500) -
                          reason=_("Belum dijawab setelah batas waktu kedua.")) is not None:
                 escalated += 1
     return {"overdue": marked, "escalated": escalated}
+
+
+def referral_deadlines_recompute(*, day: date) -> int:
+    """After the working-day calendar changed on `day` (core.services), count again the deadlines of the
+    unanswered referrals whose window, from sending to escalation, touches that day; returns how many moved.
+
+    Registered in ReferralsConfig.ready() and run in the calendar change's transaction. A deadline whose marker
+    was already set (overdue_at, escalated_at) stays: it was passed and notified under the calendar of its time.
+    """
+    start = datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+    rows = (Referral.objects.select_for_update()
+            .filter(status=Referral.Status.NEW, sent_at__lt=start + timedelta(days=1), escalate_at__gte=start)
+            .only("id", "urgency", "sent_at", "due_at", "escalate_at", "overdue_at", "escalated_at").order_by("pk"))
+    moved = []
+    for referral in rows:
+        due = referral.due_at if referral.overdue_at else answer_deadline(urgency=referral.urgency,
+                                                                           start=referral.sent_at)
+        escalate = referral.escalate_at if referral.escalated_at else escalation_deadline(urgency=referral.urgency,
+                                                                                          due=due)
+        if (due, escalate) != (referral.due_at, referral.escalate_at):
+            referral.due_at, referral.escalate_at, referral.updated_at = due, escalate, timezone.now()
+            moved.append(referral)
+    Referral.objects.bulk_update(moved, ["due_at", "escalate_at", "updated_at"])
+    return len(moved)
 
 
 # --- Notifications -------------------------------------------------------------------------------

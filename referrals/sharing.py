@@ -12,12 +12,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, User
 from cases.models import Assessment, Case, Consent, Victim
 from core import codes
+from core.workdays import add_working_days
 
 # The needs of the latest biopsychosocial assessment, by the key stored in the snapshot.
 NEED_FIELDS = [f.name for f in Assessment._meta.fields if f.name.startswith("need_")]
@@ -96,23 +96,14 @@ def shared_rows(shared: dict) -> list[tuple[str, str]]:
 
 # --- Deadlines ------------------------------------------------------------------------------------
 
-def _add_working_days(start: datetime, days: int) -> datetime:
-    """Monday to Friday in WITA, same time of day (public holidays are not known to Simpul yet)."""
-    moment = timezone.localtime(start)
-    while days > 0:
-        moment += timedelta(days=1)
-        if moment.weekday() < 5:
-            days -= 1
-    return moment
-
-
 def answer_deadline(*, urgency: str, start: datetime) -> datetime:
-    """When a referral sent at `start` must be accepted or declined (settings REFERRAL_ANSWER_*)."""
+    """When a referral sent at `start` must be accepted or declined (settings REFERRAL_ANSWER_*); an ordinary
+    referral counts working days of the one calendar (core.workdays, with holidays and cuti bersama)."""
     if urgency == codes.Urgency.EMERGENCY:
         return start + timedelta(hours=settings.REFERRAL_ANSWER_HOURS_DARURAT)
     if urgency == codes.Urgency.SOON:
         return start + timedelta(hours=settings.REFERRAL_ANSWER_HOURS_SEGERA)
-    return _add_working_days(start, settings.REFERRAL_ANSWER_WORKING_DAYS_BIASA)
+    return add_working_days(start, settings.REFERRAL_ANSWER_WORKING_DAYS_BIASA)
 
 
 def escalation_deadline(*, urgency: str, due: datetime) -> datetime:

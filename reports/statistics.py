@@ -25,8 +25,9 @@ Definitions (the same text is on the definitions page and in the PDF, see DEFINI
 * **Rates per 100,000** use the district's population (Region of settings.DISTRICT_CODE); a rate for a
   month or quarter is for that period, not annualised.
 * **Service quality**: complaints followed up within the standard = cases identified (identifikasi)
-  no later than 3 working days (Monday-Friday; public holidays are not known to Simpul) after the day the
-  complaint was received (UPTD PPA standard, domain.md section 2), out of the cases identified plus
+  no later than 3 working days (Monday-Friday WITA without public holidays and cuti bersama, core.workdays)
+  after the moment the complaint was received (UPTD PPA standard, domain.md section 2; a complaint on a
+  non-working day counts from the next working day), out of the cases identified plus
   those whose 3 days have passed unidentified; median days from complaint to first service; open
   caseload per caseworker at the end of the period; cases closed in the period (by closure date).
 """
@@ -34,7 +35,7 @@ Definitions (the same text is on the definitions page and in the PDF, see DEFINI
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import (
@@ -43,8 +44,6 @@ from django.db.models import (
 from django.db.models import (
     CharField,
     Count,
-    DateField,
-    DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -55,40 +54,26 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, ExtractIsoWeekDay, TruncDate, TruncMonth
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.models import Region
+from cases.deadlines import follow_up_working_days
 from cases.models import Case, Perpetrator, ServiceDelivery, Victim, VictimPerpetrator, VictimViolence
 from core import codes
+from core.workdays import add_working_days_expression
 from reports.periods import Period, month_label, trailing_months
 
 
-# The UPTD PPA standard: a complaint is followed up (identified) within 3 working days (domain.md section 2).
-# The rule is the cases app's (cases/deadlines.py add_working_days): due N working days after the received
-# moment, same time of day; a complaint received on a weekend counts from Monday 00:00. The setting is theirs.
-def follow_up_working_days() -> int:
-    return int(getattr(settings, "CASE_FOLLOW_UP_WORKING_DAYS", 3))
-
-
-def follow_up_offsets(days: int | None = None) -> dict[int, int]:
-    """ISO weekday of the received day -> calendar days to the deadline (from the moment on Mon-Fri, from
-    the received day's 00:00 on Sat/Sun). Mon->Thu, Tue->Fri, Wed/Thu/Fri->+5, Sat->Thu 00:00 (+5), Sun->+4."""
-    days = follow_up_working_days() if days is None else days
-    offsets = {}
-    for iso in range(1, 8):
-        weekday = iso - 1
-        shift = 7 - weekday if weekday >= 5 else 0  # a weekend complaint counts from Monday
-        start = (weekday + shift) % 7
-        added = extra = 0
-        while added < days:
-            extra += 1
-            if (start + extra) % 7 < 5:
-                added += 1
-        offsets[iso] = shift + extra
-    return offsets
+# The UPTD PPA standard: a complaint is followed up (identified) within N working days (domain.md section 2).
+# The rule and its setting are the cases app's (cases.deadlines), the working days the one calendar's
+# (core.workdays, with public holidays and cuti bersama); here it is applied in SQL to a period's cases.
+def follow_up_deadline(period: Period):
+    """The follow-up deadline of each case of the period as a database expression (cases.deadlines'
+    add_working_days(received_at, N), with the calendar applied per received date)."""
+    return add_working_days_expression("received_at", follow_up_working_days(), period.start, period.end)
 
 
 UNKNOWN = "__unknown__"
@@ -467,28 +452,11 @@ def district_population() -> tuple[str, int | None, int | None]:
 def service_quality(period: Period, *, now: datetime | None = None) -> Quality:
     """The UPTD PPA service-quality figures of a period (definitions in the module docstring)."""
     now = now or timezone.now()
-    tz = timezone.get_default_timezone()
     start, end = period.bounds()
-    today = timezone.localdate(now)
-    cases = _cases(period).annotate(
-        received_day=TruncDate("received_at", tzinfo=tz), identified_day=TruncDate("identified_at", tzinfo=tz),
-        weekday=ExtractIsoWeekDay("received_at", tzinfo=tz))
-    on_time, late = Q(), Q()
-    for weekday, days in follow_up_offsets().items():
-        span = timedelta(days=days)
-        if weekday <= 5:
-            deadline = ExpressionWrapper(F("received_at") + span, output_field=DateTimeField())
-            cases = cases.annotate(**{f"deadline_{weekday}": deadline})
-            on_time |= Q(weekday=weekday, identified_at__lte=F(f"deadline_{weekday}"))
-            late |= Q(weekday=weekday, identified_at__gt=F(f"deadline_{weekday}")) | Q(
-                weekday=weekday, identified_at__isnull=True, received_at__lt=now - span)
-        else:
-            # Due at 00:00 of received day + days: met when identified by the day before.
-            last_day = ExpressionWrapper(F("received_day") + timedelta(days=days - 1), output_field=DateField())
-            cases = cases.annotate(**{f"deadline_{weekday}": last_day})
-            on_time |= Q(weekday=weekday, identified_day__lte=F(f"deadline_{weekday}"))
-            late |= Q(weekday=weekday, identified_day__gt=F(f"deadline_{weekday}")) | Q(
-                weekday=weekday, identified_at__isnull=True, received_day__lte=today - span)
+    # Met when identified by the deadline; missed when identified after it, or not identified and it passed.
+    cases = _cases(period).annotate(follow_up_due=follow_up_deadline(period))
+    on_time = Q(identified_at__lte=F("follow_up_due"))
+    late = Q(identified_at__gt=F("follow_up_due")) | Q(identified_at__isnull=True, follow_up_due__lt=now)
     follow = cases.aggregate(on_time=Count("pk", filter=on_time), late=Count("pk", filter=late))
 
     served = _cases(period).filter(first_service_at__isnull=False).annotate(
@@ -639,10 +607,10 @@ DEFINITIONS = [
      gettext_lazy("Jumlah dibagi penduduk kabupaten (menurut jenis kelamin bila disebut) dikali 100.000; untuk "
                   "periode bulan atau triwulan angka tidak disetahunkan.")),
     (gettext_lazy("Pengaduan ditindaklanjuti sesuai standar"),
-     gettext_lazy("Kasus yang diidentifikasi paling lambat 3 hari kerja (Senin-Jumat; hari libur nasional belum "
-                  "diperhitungkan) sesudah saat pengaduan diterima (pengaduan pada akhir pekan dihitung dari "
-                  "Senin), dibagi kasus yang sudah diidentifikasi ditambah kasus yang melewati batas itu tanpa "
-                  "identifikasi.")),
+     gettext_lazy("Kasus yang diidentifikasi paling lambat 3 hari kerja (Senin-Jumat, di luar hari libur nasional "
+                  "dan cuti bersama) sesudah saat pengaduan diterima (pengaduan pada hari libur dihitung dari "
+                  "hari kerja berikutnya), dibagi kasus yang sudah diidentifikasi ditambah kasus yang melewati "
+                  "batas itu tanpa identifikasi.")),
     (gettext_lazy("Rujukan dijawab tepat waktu"),
      gettext_lazy("Rujukan yang dikirim dalam periode dan dijawab lembaga tujuan sebelum tenggatnya, dibagi rujukan"
                   " yang sudah dijawab atau tenggatnya sudah lewat.")),
