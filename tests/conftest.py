@@ -193,3 +193,22 @@ def _fast_password_hasher(settings):
     """Production hashes with PBKDF2 at a million iterations, which is the point in production and made a
     single persona-heavy test take close to a minute. Tests only need hashing to round-trip."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- The working-day calendar: its shared cache outlives each test's rolled-back database ----------
+
+@pytest.fixture(autouse=True, scope="session")
+def _calendar_cache_of_earlier_runs():
+    """A Redis cache may still hold a year's holidays from an earlier run's test database."""
+    from core import workdays
+
+    workdays.cache_clear(range(1990, 2101))
+
+
+@pytest.fixture(autouse=True)
+def _calendar_cache():
+    """A test that corrects the calendar caches holidays its rollback then removes from the database."""
+    yield
+    from core import workdays
+
+    workdays.cache_clear()

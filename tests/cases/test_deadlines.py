@@ -19,18 +19,20 @@ def wita(*args) -> datetime:
     return datetime(*args, tzinfo=WITA)
 
 
+# July 2026 has no public holiday: these show the weekend rule alone (holidays: tests/core/test_calendar.py).
 @pytest.mark.parametrize(("received", "due"), [
-    (wita(2026, 6, 1, 10), wita(2026, 6, 4, 10)),   # Monday -> Thursday
-    (wita(2026, 6, 4, 10), wita(2026, 6, 9, 10)),   # Thursday -> Tuesday (weekend skipped)
-    (wita(2026, 6, 5, 16), wita(2026, 6, 10, 16)),  # Friday -> Wednesday
-    (wita(2026, 6, 6, 11), wita(2026, 6, 11, 0)),   # Saturday counts from Monday 00:00 -> Thursday 00:00
-    (wita(2026, 6, 7, 23), wita(2026, 6, 11, 0)),   # Sunday too
+    (wita(2026, 7, 6, 10), wita(2026, 7, 9, 10)),    # Monday -> Thursday
+    (wita(2026, 7, 9, 10), wita(2026, 7, 14, 10)),   # Thursday -> Tuesday (weekend skipped)
+    (wita(2026, 7, 10, 16), wita(2026, 7, 15, 16)),  # Friday -> Wednesday
+    (wita(2026, 7, 11, 11), wita(2026, 7, 16, 0)),   # Saturday counts from Monday 00:00 -> Thursday 00:00
+    (wita(2026, 7, 12, 23), wita(2026, 7, 16, 0)),   # Sunday too
 ])
-def test_follow_up_is_due_three_working_days_after_the_complaint(received, due):
+def test_follow_up_is_due_three_working_days_after_the_complaint(db, received, due):
     assert deadlines.add_working_days(received, 3) == due
 
 
-def test_the_overdue_cutoff_agrees_with_the_due_rule_at_every_hour_of_three_weeks():
+def test_the_overdue_cutoff_agrees_with_the_due_rule_at_every_hour_of_three_weeks(db):
+    # June 2026 holds two holidays on weekdays (Mon 1 Jun Pancasila, Tue 16 Jun Tahun Baru Islam).
     start = wita(2026, 6, 1, 0)
     moments = [start + timedelta(minutes=30 * i) for i in range(24 * 2 * 21)]
     for now in moments[24 * 2 * 7::7]:  # "now" from the second week on, every 3.5 hours

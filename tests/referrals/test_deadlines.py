@@ -7,11 +7,15 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from cases import deadlines
 from config.schedule import BEAT_SCHEDULE
-from core.models import AuditEvent
+from core import services as core_services
+from core import workdays
+from core.models import AuditEvent, CalendarOverride
 from referrals import services
 from referrals.models import Notification, Referral
 from referrals.tasks import referral_deadlines_task
+from tests.conftest import client_for
 from tests.referrals.conftest import VICTIM_NAME, VICTIM_PHONE, send, with_email
 
 
@@ -89,3 +93,39 @@ def test_an_overdue_referral_shows_in_the_inbox_before_the_job_runs(consented_ca
     assert not referral.is_overdue(now=timezone.now())
     assert referral.is_overdue(now=referral.due_at + timedelta(minutes=1))
     assert inbox_counts(user=police_officer)["terlambat"] == 0
+
+
+# --- The working-day calendar changes: stored deadlines follow ------------------------------------------
+
+def test_a_cuti_bersama_added_by_the_administrator_moves_open_deadlines(consented_case, caseworker, police_agency,
+                                                                       hospital, nurse, sysadmin):
+    open_referral = send(caseworker, consented_case, police_agency, urgency="biasa")
+    answered = send(caseworker, consented_case, hospital, urgency="biasa")
+    services.referral_accept(referral=answered, actor=nurse)
+    before = {r.pk: (r.due_at, r.escalate_at) for r in Referral.objects.all()}
+    follow_up_before = deadlines.case_deadlines(consented_case)[0].due_at
+    # The next working day lies in every window that starts today: the SKB makes it a cuti bersama.
+    day = workdays.next_working_day(timezone.localdate())
+
+    response = client_for(sysadmin).post("/kalender-kerja/", {"day": day.isoformat(), "kind": "libur",
+                                                              "reason": "Cuti bersama (SKB 3 Menteri)"})
+    assert response.status_code == 302
+
+    open_referral.refresh_from_db()
+    assert open_referral.due_at == workdays.add_working_days(open_referral.sent_at, 3) > before[open_referral.pk][0]
+    assert open_referral.escalate_at == workdays.add_working_days(open_referral.due_at, 3)
+    assert Referral.objects.get(pk=answered.pk).due_at == before[answered.pk][0]  # answered: history stays
+    # The case's follow-up deadline follows the same calendar, on the deadlines page too.
+    follow_up = deadlines.case_deadlines(consented_case)[0]
+    assert follow_up.kind == "tindak_lanjut" and follow_up.due_at > follow_up_before
+    page = client_for(caseworker).get("/kasus/tenggat/").content.decode()
+    assert timezone.localtime(follow_up.due_at).strftime("%d-%m-%Y %H:%M") in page
+    assert timezone.localtime(follow_up_before).strftime("%d-%m-%Y %H:%M") not in page
+    # Audited as a count, without the survivor's data.
+    recompute = AuditEvent.objects.get(action="calendar.recompute")
+    assert recompute.details == {"day": day.isoformat(), "listener": "referrals.answer_deadlines", "moved": 1}
+    assert VICTIM_NAME not in str(recompute.details) + recompute.object_label
+
+    core_services.calendar_override_remove(override=CalendarOverride.objects.get(), actor=sysadmin)
+    open_referral.refresh_from_db()
+    assert (open_referral.due_at, open_referral.escalate_at) == before[open_referral.pk]

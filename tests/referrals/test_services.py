@@ -73,7 +73,7 @@ def test_answer_deadline_follows_the_urgency(consented_case, caseworker, police_
     assert referral.escalate_at - referral.due_at == timedelta(hours=hours)
 
 
-def test_ordinary_referral_is_answered_within_three_working_days():
+def test_ordinary_referral_is_answered_within_three_working_days(db):
     from datetime import datetime
 
     from referrals.sharing import answer_deadline
