@@ -191,7 +191,8 @@ REPORT_SUPPRESSION_THRESHOLD = env_int("REPORT_SUPPRESSION_THRESHOLD", 2)
 
 # Time standards of case handling (domain.md section 2). Permen PPPA 2/2022 via the district SOP:
 # high risk is served at once, medium risk within about 6 hours; a complaint is followed up within
-# 3 working days (Mon-Fri, WITA); UU 12/2022 Pasal 41: a TPKS case is reported to the police within 3x24 h.
+# 3 working days (core.workdays: Mon-Fri WITA without public holidays and cuti bersama);
+# UU 12/2022 Pasal 41: a TPKS case is reported to the police within 3x24 h.
 CASE_HIGH_RISK_SERVICE_MINUTES = env_int("CASE_HIGH_RISK_SERVICE_MINUTES", 60)
 CASE_MEDIUM_RISK_SERVICE_HOURS = env_int("CASE_MEDIUM_RISK_SERVICE_HOURS", 6)
 CASE_FOLLOW_UP_WORKING_DAYS = env_int("CASE_FOLLOW_UP_WORKING_DAYS", 3)
