@@ -63,10 +63,9 @@ def _calendar_url(year: int) -> str:
 @role_required(Role.ADMIN)
 def workday_calendar(request: HttpRequest) -> HttpResponse:
     """The system administrator's page of the working-day calendar: a year's holidays and corrections."""
-    today = timezone.localdate()
     year = request.GET.get("tahun", "")
-    year = int(year) if len(year) == 4 and year.isdigit() and int(year) in CALENDAR_YEARS else today.year
-    form = CalendarOverrideForm(request.POST or None, initial={"day": today if year == today.year else None})
+    year = int(year) if len(year) == 4 and year.isdigit() and int(year) in CALENDAR_YEARS else timezone.localdate().year
+    form = CalendarOverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
