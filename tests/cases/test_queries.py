@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.selectors import case_home_counts
+from core import workdays
 from tests.cases.test_records import PDF
 from tests.conftest import client_for, register_case
 
@@ -20,6 +21,15 @@ LIST_BUDGET = 10
 CASE_PAGE_BUDGET = 22
 DEADLINES_BUDGET = 6
 HOME_PANEL_BUDGET = 2
+
+
+@pytest.fixture(autouse=True)
+def _calendar_cached(db):
+    """The working-day calendar reads a year's holidays from the database once, then from its cache: the budgets
+    are for pages served with it warm (every year a deadline near today can fall in)."""
+    today = timezone.localdate()
+    for year in (today.year - 1, today.year, today.year + 1):
+        workdays.holidays_of(year)
 
 
 def busy_case(actor, supervisor):
