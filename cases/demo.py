@@ -22,6 +22,7 @@ from agencies.selectors import district_villages
 from cases import services
 from cases.models import Case
 from core import codes
+from inbox import services as inbox_services
 
 UPTD_NAME = "UPTD PPA Kabupaten Luwu Utara"
 CASE_COUNT = 42
@@ -311,7 +312,7 @@ def seed_cases(*, agencies: dict[str, Agency] | None = None) -> int:
         _advance(rng, case, plan, worker, supervisor, agencies, now)
     puspaga = agencies.get("puspaga") or Agency.objects.filter(agency_type=codes.AgencyType.PUSPAGA).first()
     if puspaga is not None:
-        services.intake_request_create(
+        inbox_services.intake_request_create(
             actor=supervisor, source_agency=puspaga, target_agency=uptd, urgency=codes.Urgency.SOON,
             summary="Konseling PUSPAGA: seorang ibu (rekaan) menceritakan kekerasan fisik oleh suami.",
             contact_hint="Melalui konselor PUSPAGA")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Layout, Row, Submit
@@ -15,10 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency, Region, Role, User
 from agencies.selectors import district_kecamatan, district_villages
 from cases import services
-from cases.models import Assessment, Case, IntakeRequest, PlannedService, Victim
+from cases.models import Assessment, Case, PlannedService, Victim
 from cases.selectors import CaseFilters, agency_workers
 from cases.services import NEED_FIELDS, NIK_PATTERN
 from core import codes
+
+if TYPE_CHECKING:
+    from inbox.models import IntakeRequest
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

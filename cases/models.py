@@ -38,7 +38,7 @@ class Case(TimeStampedModel):
     reporter_name = models.CharField(_("nama pelapor"), max_length=150, blank=True)  # PERSONAL
     reporter_relation = models.CharField(_("hubungan pelapor dengan korban"), max_length=100, blank=True)
     reporter_contact = models.CharField(_("kontak pelapor"), max_length=100, blank=True)  # PERSONAL
-    intake_request = models.OneToOneField("IntakeRequest", null=True, blank=True, on_delete=models.SET_NULL,
+    intake_request = models.OneToOneField("inbox.IntakeRequest", null=True, blank=True, on_delete=models.SET_NULL,
                                           related_name="case", verbose_name=_("rujukan masuk"))
 
     # Identification (identifikasi)
@@ -385,43 +385,3 @@ class Attachment(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
-
-
-class IntakeRequest(TimeStampedModel):
-    """A referral into the UPTD PPA's intake queue (from PATBM, PUSPAGA, a village or another district),
-    to be registered as a case. It carries a summary without the source's own file."""
-
-    class Status(models.TextChoices):
-        PENDING = "menunggu", _("Menunggu registrasi")
-        REGISTERED = "terdaftar", _("Terdaftar sebagai kasus")
-        DECLINED = "ditolak", _("Ditolak")
-
-    target_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="intake_requests",
-                                      verbose_name=_("lembaga tujuan"))
-    source_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="intake_requests_sent",
-                                      verbose_name=_("lembaga pengirim"))
-    source_label = models.CharField(_("rujukan dari"), max_length=120, blank=True)
-    urgency = models.CharField(_("urgensi"), max_length=8, choices=codes.Urgency.choices,
-                               default=codes.Urgency.NORMAL)
-    summary = models.TextField(_("ringkasan"))  # PERSONAL (may describe the family)
-    contact_hint = models.CharField(_("cara menghubungi"), max_length=255, blank=True)  # PERSONAL
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decline_reason = models.TextField(_("alasan penolakan"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [
-            # The intake queue: one agency's pending requests, oldest first.
-            models.Index(fields=["target_agency", "status", "created_at"], name="intake_queue_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"R-{self.pk}"
-
-    @property
-    def audit_label(self) -> str:
-        return f"R-{self.pk}"

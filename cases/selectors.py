@@ -17,7 +17,6 @@ from cases.models import (
     Case,
     CaseNote,
     Consent,
-    IntakeRequest,
     Mediation,
     PlannedService,
     ServiceDelivery,
@@ -26,6 +25,7 @@ from cases.models import (
 )
 from core import codes
 from core.models import AuditEvent
+from inbox.selectors import intake_requests_pending
 
 
 def cases_visible_to(*, user: User) -> QuerySet[Case]:
@@ -38,13 +38,6 @@ def cases_visible_to(*, user: User) -> QuerySet[Case]:
     if user.role == Role.SUPERVISOR and user.agency_id:
         return cases.filter(agency_id=user.agency_id)
     return cases.none()
-
-
-def intake_requests_visible_to(*, user: User) -> QuerySet[IntakeRequest]:
-    """The intake queue of the user's UPTD PPA: its caseworkers and supervisors see it."""
-    if user.is_authenticated and user.role in (Role.CASEWORKER, Role.SUPERVISOR) and user.agency_id:
-        return IntakeRequest.objects.filter(target_agency_id=user.agency_id).select_related("source_agency")
-    return IntakeRequest.objects.none()
 
 
 def case_counts_by_village(*, start: date, end: date) -> dict[str, int]:
@@ -209,6 +202,5 @@ def case_home_counts(*, user: User, now: datetime | None = None) -> dict[str, in
         closure_pending=Count("id", filter=Q(closure_requested_at__isnull=False) & ~Q(stage=codes.CaseStage.CLOSED)),
         unassigned=Count("id", filter=Q(assigned_worker__isnull=True) & ~Q(stage=codes.CaseStage.CLOSED)),
     )
-    counts["intake_pending"] = intake_requests_visible_to(user=user).filter(
-        status=IntakeRequest.Status.PENDING).count()
+    counts["intake_pending"] = intake_requests_pending(user=user).count()
     return counts

@@ -8,9 +8,11 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +25,6 @@ from cases.models import (
     CaseNote,
     Consent,
     Incident,
-    IntakeRequest,
     Mediation,
     Perpetrator,
     PlannedService,
@@ -35,6 +36,10 @@ from cases.models import (
 from core import codes
 from core.audit import audit_record
 from core.sequences import sequence_next
+from inbox import services as inbox_services
+
+if TYPE_CHECKING:
+    from inbox.models import IntakeRequest
 
 
 class CaseError(Exception):
@@ -139,8 +144,11 @@ def case_register(*, actor: User, agency: Agency, received_at: datetime, intake_
     """Register a complaint (penerimaan pengaduan) with its incident, victims and perpetrators."""
     perpetrators = list(perpetrators)
     _validate_registration(received_at=received_at, incident=incident, victims=victims, perpetrators=perpetrators)
-    if intake_request is not None and intake_request.status != IntakeRequest.Status.PENDING:
-        raise CaseError(_("Rujukan masuk ini sudah diproses."))
+    if intake_request is not None:
+        try:
+            inbox_services.intake_request_register(intake=intake_request, actor=actor, request=request)
+        except inbox_services.InboxError as error:
+            raise CaseError(str(error)) from error
     if assigned_worker is None and actor.role == Role.CASEWORKER:
         assigned_worker = actor
     case = Case.objects.create(
@@ -173,11 +181,6 @@ def case_register(*, actor: User, agency: Agency, received_at: datetime, intake_
         VictimPerpetrator.objects.bulk_create([
             VictimPerpetrator(victim=saved_victims[index], perpetrator=perpetrator, relationship=relationship)
             for index, relationship in sorted(data.relationships.items())])
-    if intake_request is not None:
-        intake_request.status = IntakeRequest.Status.REGISTERED
-        intake_request.decided_by = actor
-        intake_request.decided_at = timezone.now()
-        intake_request.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
     audit_record(actor=actor, action="case.register", obj=case, request=request,
                  details={"victims": len(saved_victims), "perpetrators": len(perpetrators)})
     return case
@@ -255,28 +258,6 @@ def service_delivery_record(*, case: Case, victim: Victim, actor: User, service:
     audit_record(actor=actor, action="case.service_delivery", obj=case, request=request,
                  details={"victim": victim.survivor_code, "service": service})
     return delivery
-
-
-@transaction.atomic
-def intake_request_create(*, actor: User, source_agency: Agency, summary: str, urgency: str = codes.Urgency.NORMAL,
-                          contact_hint: str = "", source_label: str = "", target_agency: Agency | None = None,
-                          request=None) -> IntakeRequest:
-    """A referral in from PATBM, PUSPAGA, a village or another district joins the UPTD PPA's intake queue."""
-    if not summary.strip():
-        raise CaseError(_("Tuliskan ringkasan singkat alasan rujukan."))
-    # The UPTD PPA of the sender's district (or of the district Simpul serves) takes the request.
-    candidates = Agency.objects.filter(agency_type=codes.AgencyType.UPTD_PPA, is_active=True,
-                                       staff__role=Role.CASEWORKER).distinct()
-    district_id = source_agency.district_id or settings.DISTRICT_CODE
-    target = target_agency or candidates.filter(district_id=district_id).first() or candidates.first()
-    if target is None:
-        raise CaseError(_("Belum ada UPTD PPA aktif yang dapat menerima rujukan."))
-    intake = IntakeRequest.objects.create(
-        target_agency=target, source_agency=source_agency, source_label=source_label or source_agency.name,
-        urgency=urgency, summary=summary, contact_hint=contact_hint, created_by=actor)
-    audit_record(actor=actor, action="intake.create", obj=intake, request=request,
-                 details={"urgency": urgency, "target": target.pk})
-    return intake
 
 
 # --- Shared checks ------------------------------------------------------------------------------
@@ -434,6 +415,8 @@ def closure_approve(*, case: Case, actor: User, at: datetime | None = None, requ
         raise CaseError(_("Persetujuan tidak boleh sebelum terminasi diajukan."))
     _set_stage(case, codes.CaseStage.CLOSED, closed_at=moment, closure_approved_by=actor)
     audit_record(actor=actor, action="case.closure_approve", obj=case, request=request)
+    _notify_closure_decision(case, inbox_services.Kind.CLOSURE_APPROVED, actor=actor,
+                             requested_by=case.closure_requested_by)
     return case
 
 
@@ -446,6 +429,7 @@ def closure_reject(*, case: Case, actor: User, reason: str, request=None) -> Cas
         raise CaseError(_("Belum ada pengajuan terminasi untuk ditolak."))
     if not reason.strip():
         raise CaseError(_("Tuliskan alasan penolakan terminasi."))
+    requested_by = case.closure_requested_by
     case.closure_rejection_reason = reason.strip()
     case.closure_rejected_at = timezone.now()
     case.closure_requested_at = None
@@ -453,7 +437,16 @@ def closure_reject(*, case: Case, actor: User, reason: str, request=None) -> Cas
     case.save(update_fields=["closure_rejection_reason", "closure_rejected_at", "closure_requested_at",
                              "closure_requested_by", "updated_at"])
     audit_record(actor=actor, action="case.closure_reject", obj=case, request=request, reason=reason.strip())
+    _notify_closure_decision(case, inbox_services.Kind.CLOSURE_REFUSED, actor=actor, requested_by=requested_by)
     return case
+
+
+def _notify_closure_decision(case: Case, kind: str, *, actor: User, requested_by: User | None) -> None:
+    # The case's worker acts on the decision (a refusal means more work); whoever asked, if someone else, hears too.
+    # The notice names the case by its number; the refusal's reason stays on the case page.
+    inbox_services.notify(recipients=[case.assigned_worker, requested_by], kind=kind,
+                          link=reverse("cases:detail", args=[case.pk]), params={"number": case.number},
+                          exclude=actor)
 
 
 @transaction.atomic
@@ -689,20 +682,3 @@ def mediation_record(*, case: Case, actor: User, mediator: str, parties: str, he
     audit_record(actor=actor, action="case.mediation", obj=case, request=request,
                  details={"held_on": held_on.isoformat()})
     return mediation
-
-
-# --- Intake queue ------------------------------------------------------------------------------
-
-@transaction.atomic
-def intake_request_decline(*, intake: IntakeRequest, actor: User, reason: str, request=None) -> IntakeRequest:
-    """Decline a referral in (e.g. not a case for the UPTD PPA) with a reason the sender can read."""
-    if intake.status != IntakeRequest.Status.PENDING:
-        raise CaseError(_("Rujukan masuk ini sudah diproses."))
-    if not reason.strip():
-        raise CaseError(_("Tuliskan alasan penolakan."))
-    intake.status = IntakeRequest.Status.DECLINED
-    intake.decline_reason = reason.strip()
-    intake.decided_by, intake.decided_at = actor, timezone.now()
-    intake.save(update_fields=["status", "decline_reason", "decided_by", "decided_at", "updated_at"])
-    audit_record(actor=actor, action="intake.decline", obj=intake, request=request, reason=reason.strip())
-    return intake

@@ -22,12 +22,14 @@ from django.views.decorators.http import require_GET
 from agencies.models import Role
 from agencies.selectors import district_villages
 from cases import deadlines, forms, selectors, services
-from cases.models import Case, Consent, IntakeRequest
+from cases.models import Case, Consent
 from cases.services import CaseError
 from cases.workflow import next_steps, stage_progress
 from core import codes
 from core.access import get_in_scope_or_404, role_required
 from core.audit import audit_record
+from inbox import selectors as inbox_selectors
+from inbox import services as inbox_services
 
 CASE_STAFF = (Role.CASEWORKER, Role.SUPERVISOR)
 PAGE_SIZE = 25
@@ -126,8 +128,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
     intake = None
     intake_id = request.GET.get("rujukan") or request.POST.get("rujukan")
     if intake_id:
-        intake = get_in_scope_or_404(selectors.intake_requests_visible_to(user=request.user).filter(
-            status=IntakeRequest.Status.PENDING), pk=intake_id)
+        intake = get_in_scope_or_404(inbox_selectors.intake_requests_pending(user=request.user), pk=intake_id)
     duplicates: list[selectors.DuplicateMatch] = []
     if request.method == "POST":
         add_victim, add_perpetrator = "tambah_korban" in request.POST, "tambah_pelaku" in request.POST
@@ -526,25 +527,23 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
 @role_required(*CASE_STAFF)
 def intake_queue(request: HttpRequest) -> HttpResponse:
     """Referrals in waiting to be registered as cases, oldest and most urgent first; recent decisions below."""
-    requests = selectors.intake_requests_visible_to(user=request.user)
     urgency_order = {value: i for i, value in enumerate(codes.Urgency.values)}
-    pending = sorted(requests.filter(status=IntakeRequest.Status.PENDING).order_by("created_at"),
+    pending = sorted(inbox_selectors.intake_requests_pending(user=request.user),
                      key=lambda r: urgency_order.get(r.urgency, 9))
-    decided = requests.exclude(status=IntakeRequest.Status.PENDING).select_related("decided_by", "case") \
-        .order_by("-decided_at")[:20]
+    decided = inbox_selectors.intake_requests_decided(user=request.user)[:20]
     return render(request, "cases/intake_queue.html", {"pending": pending, "decided": decided})
 
 
 @role_required(*CASE_STAFF)
 def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One referral in: its summary (personal, so only here) and the two decisions."""
-    intake = get_in_scope_or_404(selectors.intake_requests_visible_to(user=request.user), pk=pk)
+    intake = get_in_scope_or_404(inbox_selectors.intake_requests_visible_to(user=request.user), pk=pk)
     form = forms.DeclineForm(*_bound(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.intake_request_decline(intake=intake, actor=request.user, reason=form.cleaned_data["reason"],
-                                            request=request)
-        except CaseError as error:
+            inbox_services.intake_request_decline(intake=intake, actor=request.user,
+                                                  reason=form.cleaned_data["reason"], request=request)
+        except inbox_services.InboxError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Rujukan masuk %(label)s ditolak.") % {"label": intake.audit_label})

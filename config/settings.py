@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "core",
     "agencies",
+    "inbox",
     "cases",
     "referrals",
     "prevention",

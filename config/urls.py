@@ -13,6 +13,7 @@ urlpatterns = [
     path("lembaga/", include("agencies.urls")),
     path("kasus/", include("cases.urls")),
     path("rujukan/", include("referrals.urls")),
+    path("pemberitahuan/", include("inbox.urls")),
     path("pencegahan/", include("prevention.urls")),
     path("laporan/", include("reports.urls")),
     path("healthz", healthz, name="healthz"),

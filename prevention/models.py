@@ -263,7 +263,7 @@ class PuspagaSession(TimeStampedModel):
     referred_at = models.DateTimeField(_("waktu dirujuk"), null=True, blank=True)
     referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
-    intake_request = models.OneToOneField("cases.IntakeRequest", null=True, blank=True, on_delete=models.SET_NULL,
+    intake_request = models.OneToOneField("inbox.IntakeRequest", null=True, blank=True, on_delete=models.SET_NULL,
                                           related_name="puspaga_session", verbose_name=_("rujukan masuk"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 

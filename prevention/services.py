@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from agencies.models import Region, User
-from cases import services as case_services
 from core import codes
 from core.audit import audit_record
+from inbox import services as inbox_services
 from prevention.models import (
     VILLAGE_LEVELS,
     ActivityKind,
@@ -308,7 +308,8 @@ def puspaga_session_update(*, session: PuspagaSession, actor: User, held_on: dat
 @transaction.atomic
 def puspaga_session_refer(*, session: PuspagaSession, actor: User, summary: str, urgency: str,
                           contact_hint: str = "", request=None) -> PuspagaSession:
-    """Refer the family of a session to the UPTD PPA: an intake request with a summary written for it.
+    """Refer the family of a session to the UPTD PPA: an intake request with a summary written for it
+    (the inbox tells the UPTD PPA's intake staff).
 
     The session's notes are never copied: PUSPAGA's file stays with PUSPAGA (domain.md section 4).
     """
@@ -320,11 +321,11 @@ def puspaga_session_refer(*, session: PuspagaSession, actor: User, summary: str,
     if urgency not in codes.Urgency.values:
         raise PreventionError(_("Pilih tingkat urgensi."), "urgency")
     try:
-        intake = case_services.intake_request_create(
+        intake = inbox_services.intake_request_create(
             actor=actor, source_agency=session.agency, summary=summary.strip(), urgency=urgency,
             contact_hint=contact_hint.strip(), source_label=_("PUSPAGA: %(agency)s") % {"agency": session.agency.name},
             request=request)
-    except case_services.CaseError as error:
+    except inbox_services.InboxError as error:
         raise PreventionError(str(error)) from error
     session.referred_to_uptd, session.referred_at, session.referred_by = True, timezone.now(), actor
     session.intake_request = intake

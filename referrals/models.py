@@ -1,5 +1,6 @@
 """The referral network (sistem rujukan): a case's victim referred to a partner agency, what was shared
-with it, its answer, the services it gave, messages between the two agencies, deadlines and notifications.
+with it, its answer, the services it gave, messages between the two agencies and deadlines (notifications
+about them are the inbox's).
 
 Glossary: rujukan = referral, lembaga pengirim/penerima = sending/receiving agency, surat rujukan =
 referral letter, eskalasi = escalation to the sender's supervisor.
@@ -180,48 +181,3 @@ class ReferralMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id}/{self.pk}"
-
-
-class Notification(models.Model):
-    """An in-app notification, also e-mailed. It carries a referral number and agency names, never a survivor's
-    data: the text is built from `kind` and `params` when shown, in the reader's language."""
-
-    class Kind(models.TextChoices):
-        NEW = "baru", _("Rujukan baru")
-        ACCEPTED = "diterima", _("Rujukan diterima")
-        DECLINED = "ditolak", _("Rujukan ditolak")
-        SERVICE = "layanan", _("Layanan dicatat")
-        DONE = "selesai", _("Rujukan selesai")
-        REVOKED = "dicabut", _("Rujukan dicabut")
-        MESSAGE = "pesan", _("Pesan baru")
-        OVERDUE = "terlambat", _("Melewati batas waktu")
-        ESCALATED = "eskalasi", _("Eskalasi")
-        INTAKE = "rujukan_masuk", _("Rujukan masuk ke UPTD PPA")
-        REPORT = "laporan", _("Laporan statistik siap")
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    params = models.JSONField(default=dict)  # number, agency name, urgency code: nothing about a survivor
-    link = models.CharField(max_length=255, blank=True)
-    referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            # The bell: a user's unread count.
-            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
-            # The notification list: a user's notifications, newest first.
-            models.Index(fields=["recipient", "-created_at"], name="notification_list_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind}:{self.recipient_id}"
-
-    @property
-    def text(self) -> str:
-        from referrals.notifications import notification_text
-
-        return notification_text(self.kind, self.params)

@@ -22,7 +22,7 @@ from django.utils import timezone
 from agencies.models import User
 from cases.models import Case
 from cases.selectors import cases_visible_to
-from referrals.models import Notification, Referral
+from referrals.models import Referral
 from referrals.services import takes_part_in_referrals
 
 INBOX_TABS = ("baru", "diterima", "diproses", "selesai", "ditolak", "terlambat")
@@ -94,16 +94,6 @@ def case_referrals(*, case: Case) -> QuerySet[Referral]:
     """A case's referrals for its page (the caller has already checked the case is visible)."""
     return (Referral.objects.filter(case=case).select_related("receiving_agency", "victim")
             .prefetch_related("requested_services").order_by("-sent_at", "-id"))
-
-
-def notifications_for(*, user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
-
-
-def unread_count(*, user: User) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
 
 
 # --- Network figures (for the reports) --------------------------------------------------------------

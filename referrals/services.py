@@ -1,34 +1,38 @@
 """Writes to the referral network. Every service is atomic, checks who may act and in which state,
 raises ReferralError with a message staff understand, writes its audit event in the same transaction, and
-notifies the other agency (e-mails leave only after commit)."""
+notifies the other agency through the inbox (e-mails leave only after commit)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Role, User
-from cases.models import Case, Consent, IntakeRequest, ServiceDelivery, Victim
+from cases.models import Case, Consent, ServiceDelivery, Victim
 from cases.selectors import cases_visible_to
-from cases.services import CaseError, intake_request_create, service_delivery_record
+from cases.services import CaseError, service_delivery_record
 from core import codes
 from core.audit import audit_record
 from core.sequences import sequence_next
+from inbox import services as inbox_services
+from inbox.services import Kind
 from referrals.models import (
-    Notification,
     Referral,
     ReferralDelivery,
     ReferralMessage,
     RequestedService,
 )
-from referrals.notifications import notify
 from referrals.sharing import answer_deadline, escalation_deadline, shared_summary, sharing_consent
+
+if TYPE_CHECKING:
+    from inbox.models import IntakeRequest
 
 SYSTEM_ACTOR = "simpul:jadwal"  # the audit trail's actor label for the periodic deadline job
 RECEIVING_ROLES = (Role.PARTNER, Role.CASEWORKER, Role.SUPERVISOR)
@@ -48,13 +52,20 @@ def _link(referral: Referral) -> str:
     return reverse("referrals:detail", args=[referral.pk])
 
 
+def _notify(recipients, kind: str, referral: Referral, *, agency_name: str, link: str = "",
+            exclude: User | None = None, **params) -> None:
+    # A notice names the referral by its number and the other agency by its name, nothing about the victim.
+    inbox_services.notify(recipients=recipients, kind=kind, link=link or _link(referral), exclude=exclude,
+                          params={"number": referral.number, "agency": agency_name, **params})
+
+
 def _receiving_staff(agency_id: int):
     return (User.objects.filter(agency_id=agency_id, is_active=True, role__in=RECEIVING_ROLES)
             .exclude(agency__agency_type__in=NO_CASE_ACCESS_TYPES))
 
 
 def takes_part_in_referrals(user: User) -> bool:
-    """Staff who may receive referrals and notifications: not PATBM or PUSPAGA (they never see case files)."""
+    """Staff who may receive referrals: not PATBM or PUSPAGA (they never see case files)."""
     return bool(user.is_authenticated and user.is_active and user.role in RECEIVING_ROLES and user.agency_id
                 and user.agency.agency_type not in NO_CASE_ACCESS_TYPES)
 
@@ -234,16 +245,15 @@ def referral_send(*, actor: User, case: Case, victim: Victim, receiving_agency: 
         # The override is its own event so a supervisor's audit page lists every use of it.
         audit_record(actor=actor, action="referral.legal_basis", obj=referral, request=request,
                      reason=plan.legal_basis_reason, details={"legal_basis": plan.legal_basis})
-    notify(recipients=_receiving_staff(receiving_agency.pk), kind=Notification.Kind.NEW, referral=referral,
-           agency_name=case.agency.name, urgency=urgency, link=_link(referral), exclude=actor)
+    _notify(_receiving_staff(receiving_agency.pk), Kind.REFERRAL_NEW, referral, agency_name=case.agency.name,
+            urgency=urgency, exclude=actor)
     return referral
 
 
 # --- The receiving agency's answers ---------------------------------------------------------------
 
 def _notify_sender(referral: Referral, kind: str, actor: User) -> None:
-    notify(recipients=_sending_people(referral), kind=kind, referral=referral,
-           agency_name=referral.receiving_agency.name, link=_link(referral), exclude=actor)
+    _notify(_sending_people(referral), kind, referral, agency_name=referral.receiving_agency.name, exclude=actor)
 
 
 @transaction.atomic
@@ -256,7 +266,7 @@ def referral_accept(*, referral: Referral, actor: User, request=None) -> Referra
     referral.answered_at, referral.answered_by = timezone.now(), actor
     referral.save(update_fields=["status", "answered_at", "answered_by", "updated_at"])
     audit_record(actor=actor, action="referral.accept", obj=referral, request=request)
-    _notify_sender(referral, Notification.Kind.ACCEPTED, actor)
+    _notify_sender(referral, Kind.REFERRAL_ACCEPTED, actor)
     return referral
 
 
@@ -276,7 +286,7 @@ def referral_decline(*, referral: Referral, actor: User, reason: str, request=No
     referral.save(update_fields=["status", "decline_reason", "answered_at", "answered_by", "closed_by",
                                  "updated_at"])
     audit_record(actor=actor, action="referral.decline", obj=referral, request=request, reason=reason.strip())
-    _notify_sender(referral, Notification.Kind.DECLINED, actor)
+    _notify_sender(referral, Kind.REFERRAL_DECLINED, actor)
     return referral
 
 
@@ -305,7 +315,7 @@ def referral_record_service(*, referral: Referral, actor: User, service: str, de
         referral.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action="referral.service", obj=referral, request=request,
                  details={"service": service, "delivered_on": delivered_on.isoformat()})
-    _notify_sender(referral, Notification.Kind.SERVICE, actor)
+    _notify_sender(referral, Kind.REFERRAL_SERVICE, actor)
     return delivery
 
 
@@ -322,7 +332,7 @@ def referral_complete(*, referral: Referral, actor: User, outcome: str, request=
     referral.completed_at, referral.closed_by = timezone.now(), actor
     referral.save(update_fields=["status", "outcome", "completed_at", "closed_by", "updated_at"])
     audit_record(actor=actor, action="referral.complete", obj=referral, request=request)
-    _notify_sender(referral, Notification.Kind.DONE, actor)
+    _notify_sender(referral, Kind.REFERRAL_DONE, actor)
     return referral
 
 
@@ -341,9 +351,8 @@ def referral_revoke(*, referral: Referral, actor: User, reason: str, request=Non
     referral.revoked_at, referral.closed_by = timezone.now(), actor
     referral.save(update_fields=["status", "revoke_reason", "revoked_at", "closed_by", "updated_at"])
     audit_record(actor=actor, action="referral.revoke", obj=referral, request=request, reason=reason.strip())
-    notify(recipients=_receiving_staff(referral.receiving_agency_id), kind=Notification.Kind.REVOKED,
-           referral=referral, agency_name=referral.sending_agency.name, link=reverse("referrals:inbox"),
-           exclude=actor)
+    _notify(_receiving_staff(referral.receiving_agency_id), Kind.REFERRAL_REVOKED, referral,
+            agency_name=referral.sending_agency.name, link=reverse("referrals:inbox"), exclude=actor)
     return referral
 
 
@@ -356,10 +365,8 @@ def _escalate(referral_id: int, *, now: datetime, actor, reason: str, request=No
         return None
     referral = Referral.objects.select_related("case", "receiving_agency", "sending_agency").get(pk=referral_id)
     audit_record(actor=actor, action="referral.escalate", obj=referral, request=request, reason=reason)
-    link = reverse("referrals:detail", args=[referral.pk])
-    notify(recipients=_sending_supervisors(referral), kind=Notification.Kind.ESCALATED, referral=referral,
-           agency_name=referral.receiving_agency.name, link=link,
-           exclude=actor if isinstance(actor, User) else None)
+    _notify(_sending_supervisors(referral), Kind.REFERRAL_ESCALATED, referral,
+            agency_name=referral.receiving_agency.name, exclude=actor if isinstance(actor, User) else None)
     return referral
 
 
@@ -390,8 +397,8 @@ def referral_message(*, referral: Referral, actor: User, text: str, request=None
     message = ReferralMessage.objects.create(referral=referral, author=actor, agency=actor.agency, text=text.strip())
     audit_record(actor=actor, action="referral.message", obj=referral, request=request)
     recipients = _receiving_staff(referral.receiving_agency_id) if sender_side else _sending_people(referral)
-    notify(recipients=recipients, kind=Notification.Kind.MESSAGE, referral=referral,
-           agency_name=actor.agency.name if actor.agency else "", link=_link(referral), exclude=actor)
+    _notify(recipients, Kind.REFERRAL_MESSAGE, referral, agency_name=actor.agency.name if actor.agency else "",
+            exclude=actor)
     return message
 
 
@@ -407,9 +414,8 @@ def _mark_overdue(referral_id: int, *, now: datetime) -> bool:
                                                "sending_agency").get(pk=referral_id)
     audit_record(actor=SYSTEM_ACTOR, action="referral.overdue", obj=referral,
                  details={"due_at": referral.due_at.isoformat()})
-    link = _link(referral)
-    notify(recipients=list(_sending_people(referral)) + list(_receiving_staff(referral.receiving_agency_id)),
-           kind=Notification.Kind.OVERDUE, referral=referral, agency_name=referral.receiving_agency.name, link=link)
+    _notify(list(_sending_people(referral)) + list(_receiving_staff(referral.receiving_agency_id)),
+            Kind.REFERRAL_OVERDUE, referral, agency_name=referral.receiving_agency.name)
     return True
 
 
@@ -456,23 +462,6 @@ def referral_deadlines_recompute(*, day: date) -> int:
     return len(moved)
 
 
-# --- Notifications -------------------------------------------------------------------------------
-
-@transaction.atomic
-def notification_open(*, notification: Notification, actor: User) -> str:
-    """Mark one of the user's notifications read and return where it points."""
-    if notification.recipient_id != actor.pk:
-        raise ReferralError(_("Pemberitahuan ini bukan untuk Anda."))
-    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
-    return notification.link or reverse("referrals:notifications")
-
-
-@transaction.atomic
-def notifications_mark_all_read(*, actor: User) -> int:
-    """Mark every unread notification of the user read."""
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
-
-
 # --- Referrals in (to the UPTD PPA's intake queue) -------------------------------------------------
 
 def can_refer_in(user: User) -> bool:
@@ -486,21 +475,14 @@ def can_refer_in(user: User) -> bool:
 
 
 @transaction.atomic
-def referral_in_send(*, actor: User, summary: str, urgency: str, contact_hint: str = "", request=None) -> IntakeRequest:
-    """A referral into the UPTD PPA's intake queue, to be registered there as a case."""
+def referral_in_send(*, actor: User, summary: str, urgency: str, contact_hint: str = "",
+                     request=None) -> IntakeRequest:
+    """A referral into the UPTD PPA's intake queue, to be registered there as a case (the inbox tells its
+    intake staff)."""
     if not can_refer_in(actor):
         raise ReferralError(_("Lembaga Anda tidak mengirim rujukan masuk ke UPTD PPA lewat halaman ini."))
     try:
-        intake = intake_request_create(actor=actor, source_agency=actor.agency, summary=summary, urgency=urgency,
-                                       contact_hint=contact_hint, request=request)
-    except CaseError as error:
+        return inbox_services.intake_request_create(actor=actor, source_agency=actor.agency, summary=summary,
+                                                    urgency=urgency, contact_hint=contact_hint, request=request)
+    except inbox_services.InboxError as error:
         raise ReferralError(str(error)) from error
-    staff = User.objects.filter(agency_id=intake.target_agency_id, is_active=True,
-                                role__in=(Role.CASEWORKER, Role.SUPERVISOR))
-    try:
-        link = reverse("cases:intake_queue")
-    except NoReverseMatch:  # the intake queue page belongs to the cases app; until it exists, point home
-        link = reverse("core:home")
-    notify(recipients=staff, kind=Notification.Kind.INTAKE, number=str(intake), agency_name=actor.agency.name,
-           link=link, exclude=actor)
-    return intake

@@ -10,8 +10,5 @@ urlpatterns = [
     path("kirim/<int:case_pk>/", views.send, name="send"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/surat.pdf", views.letter, name="letter"),
-    path("notifikasi/", views.notifications, name="notifications"),
-    path("notifikasi/<int:pk>/buka/", views.notification_open, name="notification_open"),
-    path("notifikasi/dibaca/", views.notifications_read, name="notifications_read"),
     path("ke-uptd/", views.refer_in, name="refer_in"),
 ]

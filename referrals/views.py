@@ -5,17 +5,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
 
 from agencies.models import Role
-from cases.models import IntakeRequest
 from cases.selectors import cases_visible_to
 from core.access import get_in_scope_or_404, role_required
 from core.audit import audit_record
+from inbox import selectors as inbox_selectors
 from referrals import selectors, services
 from referrals.forms import (
     AgencyFilterForm,
@@ -28,7 +27,7 @@ from referrals.forms import (
     ServiceRecordForm,
 )
 from referrals.letter import render_referral_letter
-from referrals.models import Notification, Referral
+from referrals.models import Referral
 from referrals.services import ReferralError
 from referrals.sharing import SHARED_LABELS, receiving_agencies, shared_rows, shared_rows_for
 
@@ -233,37 +232,6 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-# --- Notifications ---------------------------------------------------------------------------------
-
-def _require_notifications(request: HttpRequest) -> None:
-    # Notifications are about referrals: PATBM and PUSPAGA staff, who never see cases, have none.
-    if request.user.role == Role.PARTNER and not services.takes_part_in_referrals(request.user):
-        raise Http404
-
-
-@login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    _require_notifications(request)
-    page = _page(request, selectors.notifications_for(user=request.user))
-    return render(request, "referrals/notifications.html", {"page": page})
-
-
-@require_POST
-@login_required
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_notifications(request)
-    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    return redirect(services.notification_open(notification=notification, actor=request.user))
-
-
-@require_POST
-@login_required
-def notifications_read(request: HttpRequest) -> HttpResponse:
-    _require_notifications(request)
-    services.notifications_mark_all_read(actor=request.user)
-    return redirect("referrals:notifications")
-
-
 # --- Referrals in ------------------------------------------------------------------------------------
 
 @role_required(*RECEIVERS)
@@ -281,7 +249,6 @@ def refer_in(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Rujukan %(number)s terkirim ke %(agency)s. Petugas UPTD PPA akan "
                                         "menghubungi Anda.") % {"number": intake, "agency": intake.target_agency.name})
             return redirect(reverse("referrals:refer_in"))
-    sent = (IntakeRequest.objects.filter(source_agency_id=request.user.agency_id)
-            .select_related("target_agency").order_by("-created_at")[:20])
+    sent = inbox_selectors.intake_requests_sent_by(agency_id=request.user.agency_id)[:20]
     return render(request, "referrals/refer_in.html", {"form": form, "sent": sent})
 

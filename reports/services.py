@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Role, User
 from core.audit import audit_record
-from referrals.models import Notification
-from referrals.notifications import notify
+from inbox import services as inbox_services
 from reports.models import Report
 from reports.periods import Period, PeriodError
 from reports.presentation import present
@@ -212,8 +211,9 @@ def report_notify_ready(*, report_id: int) -> None:
     readers = User.objects.filter(role__in=roles, is_active=True)
     label = report.summary.get("period_label", report.period)
     # The bell: one in-app notice per reader (no e-mail from it: the message below goes to all at once).
-    notify(recipients=readers, kind=Notification.Kind.REPORT, link=reverse("reports:detail", args=[report.pk]),
-           email=False, report=f"{report.get_kind_display().lower()} {label}")
+    inbox_services.notify(recipients=readers, kind=inbox_services.Kind.REPORT_READY,
+                          link=reverse("reports:detail", args=[report.pk]), email=False,
+                          params={"report": f"{report.get_kind_display().lower()} {label}"})
     recipients = [user.email for user in readers if user.email]
     if not recipients:
         return

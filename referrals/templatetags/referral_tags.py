@@ -1,8 +1,7 @@
 """Template tags with which other pages show referral information.
 
 `{% load referral_tags %}{% case_referrals_panel case %}` on the case page: the referrals of a case and the
-button to send one. `{% notification_bell %}` in the navbar (one query). `{% partner_referrals_panel %}` on
-the partner home page.
+button to send one. `{% partner_referrals_panel %}` on the partner home page.
 """
 
 from django import template
@@ -21,14 +20,6 @@ def case_referrals_panel(context, case) -> dict:
     can_send = bool(user and user.has_role(Role.CASEWORKER, Role.SUPERVISOR) and not case.is_closed)
     return {"case": case, "request": context.get("request"), "user": user, "can_send": can_send,
             "referrals": list(selectors.case_referrals(case=case))}
-
-
-@register.inclusion_tag("referrals/_bell_button.html", takes_context=True)
-def notification_bell(context) -> dict:
-    user = context.get("user")
-    if user is None or (user.is_authenticated and user.role == Role.PARTNER and not takes_part_in_referrals(user)):
-        return {"user": None}  # PATBM and PUSPAGA staff take no part in referrals: no bell
-    return {"user": user, "unread": selectors.unread_count(user=user)}
 
 
 @register.inclusion_tag("referrals/_home_partner_panel.html", takes_context=True)

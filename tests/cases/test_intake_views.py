@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from cases import services
-from cases.models import Case, IntakeRequest, VictimPerpetrator
+from cases.models import Case, VictimPerpetrator
 from core.models import AuditEvent
+from inbox import services as inbox_services
+from inbox.models import IntakeRequest
 from tests.conftest import client_for, register_case
 
 
@@ -133,8 +135,8 @@ def test_a_supervisor_registers_and_assigns_a_worker(supervisor, caseworker, reg
 @pytest.fixture
 def referral_in(caseworker, regions) -> IntakeRequest:
     patbm = Agency.objects.create(name="PATBM Antrean", agency_type="patbm")
-    return services.intake_request_create(actor=caseworker, source_agency=patbm, target_agency=caseworker.agency,
-                                          summary="Ringkasan rujukan sintetis", urgency="darurat")
+    return inbox_services.intake_request_create(actor=caseworker, source_agency=patbm, target_agency=caseworker.agency,
+                                                summary="Ringkasan rujukan sintetis", urgency="darurat")
 
 
 def test_the_intake_queue_lists_referrals_without_their_summary(caseworker, referral_in):

@@ -127,17 +127,3 @@ def test_police_report_is_recorded_once(caseworker, regions):
     assert case.police_reported_at and case.police_report_reference == "LP/B/12/2026"
     with pytest.raises(services.CaseError, match="sudah tercatat"):
         services.police_report_record(case=case, actor=caseworker)
-
-
-def test_intake_request_is_declined_with_a_reason_once(caseworker, regions):
-    from agencies.models import Agency
-
-    patbm = Agency.objects.create(name="PATBM Uji", agency_type="patbm")
-    intake = services.intake_request_create(actor=caseworker, source_agency=patbm, summary="Perlu kunjungan")
-    with pytest.raises(services.CaseError, match="Tuliskan alasan penolakan."):
-        services.intake_request_decline(intake=intake, actor=caseworker, reason=" ")
-    services.intake_request_decline(intake=intake, actor=caseworker, reason="Bukan kasus kekerasan; rujuk PUSPAGA")
-    intake.refresh_from_db()
-    assert intake.status == "ditolak" and intake.decided_by == caseworker
-    with pytest.raises(services.CaseError, match="sudah diproses"):
-        services.intake_request_decline(intake=intake, actor=caseworker, reason="x")

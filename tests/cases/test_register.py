@@ -9,6 +9,7 @@ from cases import services
 from cases.models import Case, Victim, VictimPerpetrator
 from cases.selectors import case_counts_by_village, cases_visible_to
 from core.models import AuditEvent
+from inbox import services as inbox_services
 from tests.conftest import register_case
 
 
@@ -119,7 +120,8 @@ def test_intake_request_joins_the_uptd_queue(caseworker, regions):
     from agencies.models import Agency
 
     patbm = Agency.objects.create(name="PATBM Uji", agency_type="patbm")
-    intake = services.intake_request_create(actor=caseworker, source_agency=patbm, summary="Keluarga perlu dibantu")
+    intake = inbox_services.intake_request_create(actor=caseworker, source_agency=patbm,
+                                                  summary="Keluarga perlu dibantu")
     assert intake.target_agency == caseworker.agency
     case = register_case(caseworker, intake_request=intake)
     intake.refresh_from_db()
@@ -131,15 +133,3 @@ def test_victim_survivor_codes_are_unique(caseworker, regions):
         register_case(caseworker)
     codes = list(Victim.objects.values_list("survivor_code", flat=True))
     assert len(codes) == len(set(codes)) == 5
-
-
-def test_intake_request_goes_to_the_uptd_of_the_senders_district(caseworker, outsider, regions):
-    from agencies.models import Agency, Region
-
-    luwu_utara = Region.objects.get(code="73.22")
-    caseworker.agency.district = luwu_utara
-    caseworker.agency.save()
-    # Another district's UPTD PPA also has caseworkers (the outsider); the district decides.
-    village = Agency.objects.create(name="Pemerintah Desa Uji", agency_type="desa", district=luwu_utara)
-    intake = services.intake_request_create(actor=caseworker, source_agency=village, summary="Perlu dibantu")
-    assert intake.target_agency == caseworker.agency

@@ -9,6 +9,7 @@ from django.urls import reverse
 from agencies.models import Agency
 from cases import services
 from core.models import AuditEvent
+from inbox import services as inbox_services
 from tests.cases.test_records import PDF
 from tests.conftest import assert_hidden, client_for, register_case
 
@@ -29,8 +30,8 @@ def world(personas, regions):
     attachment = services.attachment_add(case=case, actor=caseworker, document_type="visum",
                                          upload=SimpleUploadedFile("v.pdf", PDF))
     patbm = Agency.objects.create(name="PATBM Akses", agency_type="patbm")
-    intake = services.intake_request_create(actor=caseworker, source_agency=patbm, summary="Ringkasan rahasia",
-                                            target_agency=caseworker.agency)
+    intake = inbox_services.intake_request_create(actor=caseworker, source_agency=patbm, summary="Ringkasan rahasia",
+                                                  target_agency=caseworker.agency)
     return {"case": case, "consent": consent, "attachment": attachment, "intake": intake}
 
 

@@ -12,7 +12,7 @@ import polib
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
-SOURCE_DIRS = ["config", "core", "agencies", "cases", "referrals", "reports", "prevention", "templates"]
+SOURCE_DIRS = ["config", "core", "agencies", "inbox", "cases", "referrals", "reports", "prevention", "templates"]
 
 
 def test_every_english_entry_is_translated():

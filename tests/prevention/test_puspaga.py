@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from cases.models import IntakeRequest
-from cases.selectors import intake_requests_visible_to
 from core.models import AuditEvent
+from inbox.models import IntakeRequest
+from inbox.selectors import intake_requests_visible_to
 from prevention import services
 from prevention.models import PuspagaSession
 from prevention.services import PreventionError

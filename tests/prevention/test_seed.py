@@ -3,7 +3,7 @@
 from django.core.management import call_command
 
 from agencies.regions import regions_load
-from cases.models import IntakeRequest
+from inbox.models import IntakeRequest
 from prevention.demo import LAST_NAMES
 from prevention.models import PatbmActivist, PatbmActivity, PatbmGroup, PreventionActivity, PuspagaSession
 

@@ -78,7 +78,7 @@ def test_official_has_no_inbox_and_outsider_an_empty_one(referral, official, out
 
 
 def test_anonymous_is_sent_to_login(referral):
-    for url in _pages(referral) + ["/rujukan/masuk/", "/rujukan/terkirim/", "/rujukan/notifikasi/"]:
+    for url in _pages(referral) + ["/rujukan/masuk/", "/rujukan/terkirim/", "/pemberitahuan/"]:
         assert_hidden(client_for(None).get(url))
 
 
@@ -108,9 +108,8 @@ def test_patbm_and_puspaga_staff_take_no_part_in_referrals(caseworker, consented
     patbm = make_agency("PATBM Desa Uji", AgencyType.PATBM, [Service.REINTEGRATION])
     activist = make_user("aktivis_uji", Role.PARTNER, patbm)
     client = client_for(activist)
-    for url in ("/rujukan/masuk/", "/rujukan/notifikasi/"):
-        assert_hidden(client.get(url))
+    assert_hidden(client.get("/rujukan/masuk/"))
     home = client.get("/").content.decode()
-    assert "unread-count" not in home and "/rujukan/notifikasi/" not in home and "/rujukan/ke-uptd/" in home
+    assert "unread-count" not in home and "/rujukan/masuk/" not in home and "/rujukan/ke-uptd/" in home
     form = client_for(caseworker).get(f"/rujukan/kirim/{consented_case.pk}/", {"service": "reintegrasi_sosial"})
     assert "PATBM Desa Uji" not in form.content.decode()

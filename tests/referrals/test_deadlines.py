@@ -12,8 +12,9 @@ from config.schedule import BEAT_SCHEDULE
 from core import services as core_services
 from core import workdays
 from core.models import AuditEvent, CalendarOverride
+from inbox.models import Notification
 from referrals import services
-from referrals.models import Notification, Referral
+from referrals.models import Referral
 from referrals.tasks import referral_deadlines_task
 from tests.conftest import client_for
 from tests.referrals.conftest import VICTIM_NAME, VICTIM_PHONE, send, with_email
@@ -72,16 +73,6 @@ def test_emails_leave_after_commit_and_carry_no_identifying_data(consented_case,
         text = message.subject + message.body
         for secret in (VICTIM_NAME, VICTIM_PHONE, referral.victim.survivor_code, consented_case.number):
             assert secret not in text
-
-
-def test_each_notification_is_emailed_once(referral, police_officer):
-    with_email(police_officer, "polisi@contoh.simpul.test")
-    notification = Notification.objects.get(recipient=police_officer)
-    from referrals.notifications import notification_email_send
-
-    assert notification_email_send(notification_id=notification.pk) is True
-    assert notification_email_send(notification_id=notification.pk) is False
-    assert len(mail.outbox) == 1
 
 
 @pytest.mark.parametrize("urgency", ["darurat", "segera", "biasa"])

@@ -4,8 +4,9 @@ from django.core.management import call_command
 
 from agencies.regions import regions_load
 from core.demo import seed_foundation
+from inbox.models import Notification
 from referrals.demo import seed_referrals
-from referrals.models import Notification, Referral
+from referrals.models import Referral
 
 
 def test_seed_demo_adds_referrals_in_every_state_once(db, settings):

@@ -9,8 +9,9 @@ from django.utils import timezone
 from cases.models import Case, ServiceDelivery
 from core.codes import AgencyType
 from core.models import AuditEvent
+from inbox.models import Notification
 from referrals import services
-from referrals.models import Notification, Referral
+from referrals.models import Referral
 from referrals.services import ReferralError
 from tests.referrals.conftest import VICTIM_NAME, VICTIM_PHONE, new_case, record_sharing_consent, send
 
@@ -30,7 +31,7 @@ def test_send_shares_a_minimal_summary_by_default(referral, caseworker, police_o
     assert list(referral.requested_services.values_list("service", flat=True)) == ["penegakan_hukum"]
     event = AuditEvent.objects.get(action="referral.send")
     assert event.object_label == referral.number and VICTIM_NAME not in str(event.details)
-    assert Notification.objects.filter(recipient=police_officer, kind="baru", referral=referral).exists()
+    assert Notification.objects.filter(recipient=police_officer, kind="baru", params__number=referral.number).exists()
 
 
 def test_send_shares_name_and_phone_only_when_asked_and_consented(consented_case, caseworker, police_agency):

@@ -7,11 +7,11 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from agencies.models import Role
-from cases.models import IntakeRequest
 from core.codes import AgencyType, Service
 from core.models import AuditEvent
+from inbox.models import IntakeRequest, Notification
 from referrals import services
-from referrals.models import Notification, Referral
+from referrals.models import Referral
 from tests.conftest import client_for, make_agency, make_user
 from tests.referrals.conftest import VICTIM_NAME, new_case, record_sharing_consent, send
 
@@ -173,7 +173,7 @@ def test_list_query_budgets_do_not_grow_with_rows(many_referrals, police_officer
                                                   django_assert_max_num_queries):
     many_referrals(count)
     for user, url in ((police_officer, "/rujukan/masuk/?tab=semua"), (caseworker, "/rujukan/terkirim/"),
-                      (police_officer, "/rujukan/notifikasi/")):
+                      (police_officer, "/pemberitahuan/")):
         client = client_for(user)
         with django_assert_max_num_queries(10):
             assert client.get(url).status_code == 200
@@ -198,33 +198,6 @@ def test_case_panel_lists_the_referrals_and_offers_to_send(referral, caseworker,
         html = template.render(Context({"case": referral.case, "user": caseworker, "request": request}))
     assert referral.number in html and "Unit PPA Polres Uji" in html and "Baru" in html
     assert f'href="/rujukan/kirim/{referral.case_id}/"' in html and "Kirim rujukan" in html
-
-
-# --- notifications --------------------------------------------------------------------------------
-
-def test_bell_counts_unread_and_opening_marks_read(referral, police_officer):
-    client = client_for(police_officer)
-    home = client.get("/").content.decode()
-    assert 'data-testid="unread-count">1<' in home
-    notification = Notification.objects.get(recipient=police_officer)
-    listing = client.get("/rujukan/notifikasi/").content.decode()
-    assert f"Rujukan baru {referral.number} dari UPTD PPA Uji" in listing
-    response = client.post(f"/rujukan/notifikasi/{notification.pk}/buka/")
-    assert response["Location"] == f"/rujukan/{referral.pk}/"
-    assert 'data-testid="unread-count"' not in client.get("/").content.decode()
-
-
-def test_someone_elses_notification_is_404(referral, police_officer, caseworker):
-    notification = Notification.objects.get(recipient=police_officer)
-    assert client_for(caseworker).post(f"/rujukan/notifikasi/{notification.pk}/buka/").status_code == 404
-
-
-def test_mark_all_read(referral, caseworker, police_officer):
-    services.referral_accept(referral=referral, actor=police_officer)
-    services.referral_message(referral=referral, actor=police_officer, text="Jadwal besok.")
-    client = client_for(caseworker)
-    client.post("/rujukan/notifikasi/dibaca/")
-    assert not Notification.objects.filter(recipient=caseworker, read_at__isnull=True).exists()
 
 
 def test_partner_home_shows_the_inbox_counts(referral, police_officer):

@@ -15,7 +15,8 @@ from django.conf import settings
 from django.db import connection
 
 from core.models import AuditEvent
-from referrals.models import Notification, Referral
+from inbox.models import Notification
+from referrals.models import Referral
 from tests.referrals.conftest import new_case, record_sharing_consent, send, with_email
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -117,7 +118,7 @@ def test_overdue_referral_is_marked_and_notified_exactly_once(worker, caseworker
     _wait(lambda: len(_emails(worker["mail"])) >= 3, seconds=30, what="the e-mails")
     time.sleep(1.5)  # any duplicate e-mail would have been written by now
 
-    overdue = Notification.objects.filter(referral=referral, kind="terlambat")
+    overdue = Notification.objects.filter(params__number=referral.number, kind="terlambat")
     assert sorted(overdue.values_list("recipient__username", flat=True)) == ["pendamping_uji", "polisi_uji"]
     assert AuditEvent.objects.filter(action="referral.overdue", object_id=str(referral.pk)).count() == 1
     assert Referral.objects.get(pk=referral.pk).escalated_at is None

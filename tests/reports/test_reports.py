@@ -182,7 +182,7 @@ def test_officials_are_emailed_when_a_report_is_ready(official, supervisor, regi
     assert set(message.to) == {"pejabat@contoh.simpul.test", "koordinator@contoh.simpul.test"}
     assert "/laporan/berkas/" in message.body
     # And the bell: each reader has an unread notice linking to the report.
-    from referrals.models import Notification
+    from inbox.models import Notification
 
     notices = Notification.objects.filter(kind="laporan")
     assert {n.recipient for n in notices} == {official, supervisor}

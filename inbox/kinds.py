@@ -1,0 +1,77 @@
+"""Every kind of notification and its text, in one table.
+
+A notification row stores its kind and a few parameters (a number, an agency's name, an urgency code),
+and its text is rendered from this table when it is read, in the reader's language. Why one table here
+rather than texts registered by each app, or a message stored in the row:
+- inbox owns the hand-offs, so it lists them; it still imports no domain app (the texts only name
+  parameters), and a new hand-off is one line here plus a test;
+- a text corrected or translated later applies to old notices too (a stored message would freeze it);
+- no registration at start-up that an app could forget, and `makemessages` finds every text in one file;
+- it is the one place to check that no text carries a survivor's data: parameters are numbers, agency
+  names and code values only, because the e-mail leaves our servers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.codes import Urgency
+
+
+class Kind(models.TextChoices):
+    # Referrals between agencies (referrals app): the receiving agency and the sender hear of each step.
+    REFERRAL_NEW = "baru", gettext_lazy("Rujukan baru")
+    REFERRAL_ACCEPTED = "diterima", gettext_lazy("Rujukan diterima")
+    REFERRAL_DECLINED = "ditolak", gettext_lazy("Rujukan ditolak")
+    REFERRAL_SERVICE = "layanan", gettext_lazy("Layanan dicatat")
+    REFERRAL_DONE = "selesai", gettext_lazy("Rujukan selesai")
+    REFERRAL_REVOKED = "dicabut", gettext_lazy("Rujukan dicabut")
+    REFERRAL_MESSAGE = "pesan", gettext_lazy("Pesan baru")
+    REFERRAL_OVERDUE = "terlambat", gettext_lazy("Melewati batas waktu")
+    REFERRAL_ESCALATED = "eskalasi", gettext_lazy("Eskalasi")
+    # A referral in to the UPTD PPA's intake queue (from PATBM, PUSPAGA, a village or another district).
+    INTAKE_NEW = "rujukan_masuk", gettext_lazy("Rujukan masuk ke UPTD PPA")
+    # The supervisor's decision on a closure request (cases app), to the case's worker.
+    CLOSURE_APPROVED = "terminasi_disetujui", gettext_lazy("Terminasi disetujui")
+    CLOSURE_REFUSED = "terminasi_ditolak", gettext_lazy("Terminasi ditolak")
+    # A statistics report is ready (reports app).
+    REPORT_READY = "laporan", gettext_lazy("Laporan statistik siap")
+
+
+TEXTS: dict[str, Callable[[dict], str]] = {
+    Kind.REFERRAL_NEW: lambda p: _("Rujukan baru %(number)s dari %(agency)s (urgensi: %(urgency)s).") % p,
+    Kind.REFERRAL_ACCEPTED: lambda p: _("Rujukan %(number)s diterima oleh %(agency)s.") % p,
+    Kind.REFERRAL_DECLINED: lambda p: _("Rujukan %(number)s ditolak oleh %(agency)s.") % p,
+    Kind.REFERRAL_SERVICE: lambda p: _("%(agency)s mencatat layanan pada rujukan %(number)s.") % p,
+    Kind.REFERRAL_DONE: lambda p: _("Rujukan %(number)s diselesaikan oleh %(agency)s.") % p,
+    Kind.REFERRAL_REVOKED: lambda p: _("Rujukan %(number)s dicabut oleh %(agency)s.") % p,
+    Kind.REFERRAL_MESSAGE: lambda p: _("Pesan baru dari %(agency)s pada rujukan %(number)s.") % p,
+    Kind.REFERRAL_OVERDUE: lambda p: _("Rujukan %(number)s ke %(agency)s melewati batas waktu jawaban.") % p,
+    Kind.REFERRAL_ESCALATED: lambda p: _("Eskalasi: rujukan %(number)s ke %(agency)s perlu perhatian "
+                                         "koordinator.") % p,
+    # Notices from before the urgency was part of this text have none.
+    Kind.INTAKE_NEW: lambda p: (_("Rujukan masuk %(number)s dari %(agency)s menunggu registrasi "
+                                  "(urgensi: %(urgency)s).") if p.get("urgency") else
+                                _("Rujukan masuk %(number)s dari %(agency)s menunggu registrasi.")) % p,
+    Kind.CLOSURE_APPROVED: lambda p: _("Terminasi kasus %(number)s disetujui; kasus ditutup.") % p,
+    Kind.CLOSURE_REFUSED: lambda p: _("Terminasi kasus %(number)s ditolak koordinator; alasannya ada di "
+                                      "halaman kasus.") % p,
+    Kind.REPORT_READY: lambda p: _("Laporan %(report)s siap diunduh.") % p,
+}
+
+
+def notification_text(kind: str, params: dict) -> str:
+    """The text of a notice in the active language; code values among the parameters shown by their label."""
+    values = dict(params)
+    if "urgency" in values:
+        values["urgency"] = Urgency(values["urgency"]).label if values["urgency"] in Urgency.values else ""
+    try:
+        return TEXTS[kind](values)
+    except KeyError:
+        # `notify` checks the parameters of new notices; an old notice whose text has since changed shows
+        # its kind's name rather than breaking someone's notification page.
+        return str(Kind(kind).label) if kind in Kind.values else kind
