@@ -7,7 +7,7 @@ the partner home page.
 
 from django import template
 
-from agencies.models import Role
+from core.policy import Capability, can
 from referrals import selectors
 from referrals.services import can_refer_in, takes_part_in_referrals
 
@@ -18,7 +18,7 @@ register = template.Library()
 def case_referrals_panel(context, case) -> dict:
     """The case page has already checked that the user may see `case`."""
     user = context.get("user")
-    can_send = bool(user and user.has_role(Role.CASEWORKER, Role.SUPERVISOR) and not case.is_closed)
+    can_send = can(user, Capability.REFERRAL_SEND) and not case.is_closed
     return {"case": case, "request": context.get("request"), "user": user, "can_send": can_send,
             "referrals": list(selectors.case_referrals(case=case))}
 
@@ -26,7 +26,7 @@ def case_referrals_panel(context, case) -> dict:
 @register.inclusion_tag("referrals/_bell_button.html", takes_context=True)
 def notification_bell(context) -> dict:
     user = context.get("user")
-    if user is None or (user.is_authenticated and user.role == Role.PARTNER and not takes_part_in_referrals(user)):
+    if user is None or (user.is_authenticated and not can(user, Capability.NOTIFICATION_VIEW)):
         return {"user": None}  # PATBM and PUSPAGA staff take no part in referrals: no bell
     return {"user": user, "unread": selectors.unread_count(user=user)}
 
