@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 
 from agencies import services
 from agencies.forms import AgencyForm, DirectoryFilterForm, UserCreateForm, UserFilterForm, UserUpdateForm
-from agencies.models import Agency, Role, User
+from agencies.models import Agency, User
 from agencies.selectors import agencies_search, users_search
-from core.access import get_in_scope_or_404, role_required
+from core.access import get_in_scope_or_404
+from core.policy import Capability, requires
 
 PAGE_SIZE = 25
 
@@ -37,13 +38,13 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "agencies/detail.html", {"agency": agency})
 
 
-@role_required(Role.ADMIN)
+@requires(Capability.AGENCY_MANAGE)
 def manage_list(request: HttpRequest) -> HttpResponse:
     agencies = agencies_search(query=request.GET.get("q", ""), active_only=False)
     return render(request, "agencies/manage_list.html", {"page": _page(request, agencies)})
 
 
-@role_required(Role.ADMIN)
+@requires(Capability.AGENCY_MANAGE)
 def agency_create(request: HttpRequest) -> HttpResponse:
     form = AgencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -55,7 +56,7 @@ def agency_create(request: HttpRequest) -> HttpResponse:
     return render(request, "agencies/agency_form.html", {"form": form, "title": _("Tambah lembaga")})
 
 
-@role_required(Role.ADMIN)
+@requires(Capability.AGENCY_MANAGE)
 def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_in_scope_or_404(Agency.objects.all(), pk=pk)
     form = AgencyForm(request.POST or None, instance=agency)
@@ -68,7 +69,7 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "agencies/agency_form.html", {"form": form, "title": _("Ubah lembaga")})
 
 
-@role_required(Role.ADMIN)
+@requires(Capability.USER_MANAGE)
 def user_list(request: HttpRequest) -> HttpResponse:
     form = UserFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -76,7 +77,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(request, "agencies/user_list.html", {"form": form, "page": _page(request, users)})
 
 
-@role_required(Role.ADMIN)
+@requires(Capability.USER_MANAGE)
 def user_create(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -90,7 +91,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     return render(request, "agencies/user_form.html", {"form": form, "title": _("Tambah pengguna")})
 
 
-@role_required(Role.ADMIN)
+@requires(Capability.USER_MANAGE)
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_in_scope_or_404(User.objects.select_related("agency"), pk=pk)
     form = UserUpdateForm(request.POST or None, instance=user)
@@ -104,7 +105,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                   {"form": form, "password_form": password_form, "edited": user, "title": _("Ubah pengguna")})
 
 
-@role_required(Role.ADMIN)
+@requires(Capability.USER_MANAGE)
 def user_password(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_in_scope_or_404(User.objects.all(), pk=pk)
     form = SetPasswordForm(user, request.POST or None)

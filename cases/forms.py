@@ -14,13 +14,14 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, Region, Role, User
+from agencies.models import Agency, Region, User
 from agencies.selectors import district_kecamatan, district_villages
 from cases import services
 from cases.models import Assessment, Case, PlannedService, Victim
 from cases.selectors import CaseFilters, agency_workers
 from cases.services import NEED_FIELDS, NIK_PATTERN
 from core import codes
+from core.policy import Capability, can
 
 if TYPE_CHECKING:
     from inbox.models import IntakeRequest
@@ -115,7 +116,7 @@ class CaseIntakeForm(forms.Form):
         self.fields["kecamatan"].queryset = district_kecamatan()
         self.fields["kecamatan"].empty_label = _("Pilih kecamatan")
         _village_widget_attrs(self, "kecamatan", "village")
-        if user.role == Role.SUPERVISOR:
+        if can(user, Capability.CASE_ASSIGN):
             self.fields["assigned_worker"].queryset = agency_workers(agency_id=user.agency_id)
             self.fields["assigned_worker"].empty_label = _("Belum ditugaskan")
         else:
@@ -557,7 +558,7 @@ class CaseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kecamatan"].choices = [("", _("Semua kecamatan"))] + [
             (region.code, region.name) for region in district_kecamatan()]
-        if user.role == Role.SUPERVISOR:
+        if can(user, Capability.CASE_VIEW_UNIT):
             self.fields["worker"].choices = [("", _("Semua pendamping")), (UNASSIGNED, _("Belum ditugaskan"))] + [
                 (str(worker.pk), worker.display_name) for worker in agency_workers(agency_id=user.agency_id)]
         else:
@@ -584,7 +585,7 @@ class DeadlineFilterForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if user.role == Role.SUPERVISOR:
+        if can(user, Capability.CASE_VIEW_UNIT):
             self.fields["worker"].choices = [("", _("Semua pendamping"))] + [
                 (worker.pk, worker.display_name) for worker in agency_workers(agency_id=user.agency_id)]
         else:

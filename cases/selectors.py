@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from agencies.models import Role, User
+from agencies.models import User
 from cases.deadlines import overdue_q, with_tpks
 from cases.models import (
     Accompaniment,
@@ -25,17 +25,18 @@ from cases.models import (
 )
 from core import codes
 from core.models import AuditEvent
+from core.policy import Capability, Scope, can, case_scope, staff_who_can
 from inbox.selectors import intake_requests_pending
 
 
 def cases_visible_to(*, user: User) -> QuerySet[Case]:
-    """A caseworker sees the cases assigned to them; a supervisor every case of their agency; nobody else any."""
+    """The cases assigned to the user (a caseworker), every case of their agency (a supervisor), or none:
+    core.policy.case_scope decides."""
     cases = Case.objects.select_related("agency", "assigned_worker", "incident")
-    if not (user.is_authenticated and user.is_active):
-        return cases.none()
-    if user.role == Role.CASEWORKER:
+    scope = case_scope(user)
+    if scope == Scope.OWN:
         return cases.filter(assigned_worker=user)
-    if user.role == Role.SUPERVISOR and user.agency_id:
+    if scope == Scope.UNIT:
         return cases.filter(agency_id=user.agency_id)
     return cases.none()
 
@@ -115,8 +116,8 @@ def cases_filter(cases: QuerySet[Case], filters: CaseFilters, *, now: datetime |
 
 def agency_workers(*, agency_id: int | None) -> QuerySet[User]:
     """Staff who may be assigned a case of this agency (caseworkers and the supervisor as case manager)."""
-    return User.objects.filter(agency_id=agency_id, is_active=True,
-                               role__in=[Role.CASEWORKER, Role.SUPERVISOR]).order_by("first_name", "username")
+    return User.objects.filter(staff_who_can(Capability.CASE_WORK), agency_id=agency_id,
+                               is_active=True).order_by("first_name", "username")
 
 
 # --- One case -----------------------------------------------------------------------------------
@@ -170,7 +171,7 @@ def possible_duplicates(*, user: User, victims: list[tuple[str, str, date | None
     `victims` holds (nik, name, birth_date) per victim typed at intake. Matches carry only the case
     number and survivor code: the other case's names stay in that case (a supervisor's scope).
     """
-    if not (user.has_role(Role.CASEWORKER, Role.SUPERVISOR) and user.agency_id):
+    if not (can(user, Capability.CASE_INTAKE) and user.agency_id):
         return []
     by_nik = {nik for nik, _name, _birth in victims if nik}
     by_name = {(name.strip().upper(), birth) for _nik, name, birth in victims if name.strip() and birth}

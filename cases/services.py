@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, Region, Role, User
+from agencies.models import Agency, Region, User
 from cases.models import (
     Accompaniment,
     Assessment,
@@ -35,6 +35,7 @@ from cases.models import (
 )
 from core import codes
 from core.audit import audit_record
+from core.policy import Capability, Scope, can, case_scope
 from core.sequences import sequence_next
 from inbox import services as inbox_services
 
@@ -149,8 +150,8 @@ def case_register(*, actor: User, agency: Agency, received_at: datetime, intake_
             inbox_services.intake_request_register(intake=intake_request, actor=actor, request=request)
         except inbox_services.InboxError as error:
             raise CaseError(str(error)) from error
-    if assigned_worker is None and actor.role == Role.CASEWORKER:
-        assigned_worker = actor
+    if assigned_worker is None and case_scope(actor) == Scope.OWN:
+        assigned_worker = actor  # else the caseworker could not see the case they just registered
     case = Case.objects.create(
         number=_next_case_number(received_at=received_at), agency=agency, received_at=received_at,
         intake_channel=intake_channel, reporter_name=reporter_name, reporter_relation=reporter_relation,
@@ -283,8 +284,9 @@ def _require_open(case: Case) -> None:
         raise CaseError(_("Kasus sudah ditutup (terminasi). Buka kembali kasus bila perlu ditangani lagi."))
 
 
-def _require_supervisor(case: Case, actor: User, message: str) -> None:
-    if not (actor.has_role(Role.SUPERVISOR) and actor.agency_id == case.agency_id):
+def _require(capability: Capability, case: Case, actor: User, message: str) -> None:
+    """Only staff of the case's own agency who hold `capability` (core.policy) may take this step."""
+    if not (can(actor, capability) and actor.agency_id == case.agency_id):
         raise CaseError(message)
 
 
@@ -404,7 +406,8 @@ def closure_request(*, case: Case, actor: User, reason: str, at: datetime | None
 @transaction.atomic
 def closure_approve(*, case: Case, actor: User, at: datetime | None = None, request=None) -> Case:
     """A supervisor approves the closure: the case is closed (no closure without reason and approval)."""
-    _require_supervisor(case, actor, _("Hanya koordinator lembaga ini yang dapat menyetujui terminasi."))
+    _require(Capability.CASE_DECIDE_CLOSURE, case, actor,
+             _("Hanya koordinator lembaga ini yang dapat menyetujui terminasi."))
     _require_open(case)
     if case.closure_requested_at is None or not case.closure_reason:
         raise CaseError(_("Belum ada pengajuan terminasi dengan alasan untuk disetujui."))
@@ -423,7 +426,8 @@ def closure_approve(*, case: Case, actor: User, at: datetime | None = None, requ
 @transaction.atomic
 def closure_reject(*, case: Case, actor: User, reason: str, request=None) -> Case:
     """A supervisor sends the closure request back with a reason; the case stays where it was."""
-    _require_supervisor(case, actor, _("Hanya koordinator lembaga ini yang dapat menolak terminasi."))
+    _require(Capability.CASE_DECIDE_CLOSURE, case, actor,
+             _("Hanya koordinator lembaga ini yang dapat menolak terminasi."))
     _require_open(case)
     if case.closure_requested_at is None:
         raise CaseError(_("Belum ada pengajuan terminasi untuk ditolak."))
@@ -470,9 +474,9 @@ def case_reopen(*, case: Case, actor: User, reason: str, request=None) -> Case:
 @transaction.atomic
 def case_assign(*, case: Case, actor: User, worker: User, request=None) -> Case:
     """A supervisor assigns (or reassigns) the case to a caseworker of the same agency."""
-    _require_supervisor(case, actor, _("Hanya koordinator lembaga ini yang dapat menugaskan pendamping."))
+    _require(Capability.CASE_ASSIGN, case, actor, _("Hanya koordinator lembaga ini yang dapat menugaskan pendamping."))
     _require_open(case)
-    if not (worker.has_role(Role.CASEWORKER, Role.SUPERVISOR) and worker.agency_id == case.agency_id):
+    if not (can(worker, Capability.CASE_WORK) and worker.agency_id == case.agency_id):
         raise CaseError(_("Pendamping harus staf aktif lembaga yang menangani kasus."))
     previous = case.assigned_worker
     if previous is not None and previous.pk == worker.pk:
@@ -571,7 +575,8 @@ def police_report_record(*, case: Case, actor: User, reported_at: datetime | Non
 def consent_approve(*, consent: Consent, actor: User, request=None) -> Consent:
     """A supervisor approves consent from another guardian or a legal basis (UU 27/2022 Pasal 25)."""
     case = consent.case
-    _require_supervisor(case, actor, _("Hanya koordinator lembaga ini yang dapat menyetujui persetujuan ini."))
+    _require(Capability.CASE_APPROVE_CONSENT, case, actor,
+             _("Hanya koordinator lembaga ini yang dapat menyetujui persetujuan ini."))
     if not consent.needs_approval:
         raise CaseError(_("Persetujuan ini tidak memerlukan persetujuan koordinator."))
     if consent.approved_at is not None:

@@ -19,19 +19,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from agencies.models import Role
 from agencies.selectors import district_villages
 from cases import deadlines, forms, selectors, services
 from cases.models import Case, Consent
 from cases.services import CaseError
 from cases.workflow import next_steps, stage_progress
 from core import codes
-from core.access import get_in_scope_or_404, role_required
+from core.access import get_in_scope_or_404
 from core.audit import audit_record
+from core.policy import Capability, can, requires
 from inbox import selectors as inbox_selectors
 from inbox import services as inbox_services
 
-CASE_STAFF = (Role.CASEWORKER, Role.SUPERVISOR)
 PAGE_SIZE = 25
 
 
@@ -58,7 +57,7 @@ def _case_url(case: Case, anchor: str = "") -> str:
 
 # --- Lists ---------------------------------------------------------------------------------------
 
-@role_required(*CASE_STAFF)
+@requires(Capability.CASE_WORK)
 def case_list(request: HttpRequest) -> HttpResponse:
     """"Kasus saya" for a caseworker, the unit's cases for a supervisor. Never names, NIK or addresses."""
     form = forms.CaseFilterForm(request.GET or None, user=request.user)
@@ -73,11 +72,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
              "overdue": any(item.is_overdue for item in
                             deadlines.open_deadlines(case, is_tpks=case.is_tpks, now=now))}
             for case in page]
-    title = _("Kasus unit") if request.user.role == Role.SUPERVISOR else _("Kasus saya")
+    title = _("Kasus unit") if can(request.user, Capability.CASE_VIEW_UNIT) else _("Kasus saya")
     return render(request, "cases/list.html", {"form": form, "page": page, "rows": rows, "title": title})
 
 
-@role_required(*CASE_STAFF)
+@requires(Capability.CASE_WORK)
 def deadline_list(request: HttpRequest) -> HttpResponse:
     """"Tenggat": every unmet time standard of the worker's cases, or of the whole unit for a supervisor."""
     form = forms.DeadlineFilterForm(request.GET or None, user=request.user)
@@ -122,7 +121,7 @@ def _duplicates_for(request: HttpRequest, victim_forms) -> list[selectors.Duplic
     return matches
 
 
-@role_required(*CASE_STAFF)
+@requires(Capability.CASE_INTAKE)
 def case_create(request: HttpRequest) -> HttpResponse:
     """Intake (penerimaan pengaduan): one or more victims and perpetrators, and the incident."""
     intake = None
@@ -171,7 +170,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
         "intake": intake, "duplicates": duplicates})
 
 
-@role_required(*CASE_STAFF)
+@requires(Capability.CASE_INTAKE)
 def duplicate_check(request: HttpRequest) -> HttpResponse:
     """Possible duplicates of one victim as typed at intake (htmx POST, so the NIK never enters a URL or log)."""
     if request.method != "POST":
@@ -194,7 +193,7 @@ def _parse_date(value: str) -> date | None:
         return None
 
 
-@role_required(*CASE_STAFF)
+@requires(Capability.CASE_WORK)
 @require_GET
 def villages(request: HttpRequest) -> HttpResponse:
     """The desa of one kecamatan as <option>s, for the htmx kecamatan -> desa filter."""
@@ -214,7 +213,7 @@ def _victim_rows(case: Case) -> list[dict]:
             for victim in case.victims.all()]
 
 
-@role_required(*CASE_STAFF)
+@requires(Capability.CASE_WORK)
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get_case_for_user(request, pk, for_page=True)
     now = timezone.now()
@@ -224,9 +223,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "progress": stage_progress(case),
         "steps": next_steps(case, user, is_tpks=case.is_tpks),
         "deadline_items": deadlines.case_deadlines(case, is_tpks=case.is_tpks, now=now),
-        "is_supervisor": user.role == Role.SUPERVISOR,
+        "is_supervisor": can(user, Capability.CASE_ASSIGN),  # assigns the worker, approves consents
         "is_closed": case.is_closed,
-        "reads": selectors.case_reads(case=case) if user.role == Role.SUPERVISOR else None,
+        "reads": selectors.case_reads(case=case) if can(user, Capability.CASE_VIEW_READS) else None,
         "victims": _victim_rows(case),
     }
     return render(request, "cases/detail.html", context)
@@ -241,13 +240,13 @@ class Action:
     perform: Callable  # (request, case, cleaned_data) -> message
     page: str
     anchor: str = ""
-    supervisor_only: bool = False
+    capability: Capability = Capability.CASE_WORK  # beyond opening the case
     form_kwargs: Callable | None = None  # (request, case) -> dict
     intro: str = ""
 
 
 def _action(request: HttpRequest, pk: int, action: Action) -> HttpResponse:
-    if action.supervisor_only and request.user.role != Role.SUPERVISOR:
+    if not can(request.user, action.capability):
         raise Http404
     case = _get_case_for_user(request, pk, page=action.page)
     kwargs = action.form_kwargs(request, case) if action.form_kwargs else {}
@@ -375,7 +374,7 @@ ACTIONS = {
                               intro=gettext_lazy("Koordinator akan menyetujui atau menolak pengajuan ini.")),
     "reopen": Action(gettext_lazy("Buka kembali kasus"), forms.ReopenForm, _do_reopen, page="buka-kembali"),
     "assign": Action(gettext_lazy("Tugaskan pendamping"), forms.AssignForm, _do_assign, page="penugasan",
-                     supervisor_only=True, form_kwargs=_case_kwargs),
+                     capability=Capability.CASE_ASSIGN, form_kwargs=_case_kwargs),
     "accompany": Action(gettext_lazy("Catat pendampingan"), forms.AccompanimentForm, _do_accompany,
                         page="pendampingan", anchor="pendampingan",
                         form_kwargs=lambda request, case: {"case": case, "user": request.user}),
@@ -395,7 +394,7 @@ ACTIONS = {
 
 
 def _make_action_view(name: str) -> Callable:
-    @role_required(*CASE_STAFF)
+    @requires(Capability.CASE_WORK)
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         return _action(request, pk, ACTIONS[name])
 
@@ -420,7 +419,7 @@ case_note = _make_action_view("note")
 case_attach = _make_action_view("attach")
 
 
-@role_required(Role.SUPERVISOR)
+@requires(Capability.CASE_DECIDE_CLOSURE)
 def case_closure_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """The supervisor approves or rejects a closure request (terminasi)."""
     case = _get_case_for_user(request, pk, page="keputusan-terminasi")
@@ -441,7 +440,7 @@ def case_closure_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/closure_decide.html", {"case": case, "form": form})
 
 
-@role_required(*CASE_STAFF)
+@requires(Capability.CASE_WORK)
 def case_mediation(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a mediation, or say why the law does not allow one (UU 12/2022 Pasal 23)."""
     case = _get_case_for_user(request, pk, page="mediasi")
@@ -469,7 +468,7 @@ def _get_consent(request: HttpRequest, case: Case, consent_pk: int) -> Consent:
     return get_object_or_404(Consent.objects.select_related("victim", "case"), pk=consent_pk, case=case)
 
 
-@role_required(Role.SUPERVISOR)
+@requires(Capability.CASE_APPROVE_CONSENT)
 def consent_approve(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     case = _get_case_for_user(request, pk, page="setujui-persetujuan")
     consent = _get_consent(request, case, consent_pk)
@@ -484,7 +483,7 @@ def consent_approve(request: HttpRequest, pk: int, consent_pk: int) -> HttpRespo
     return render(request, "cases/consent_approve.html", {"case": case, "consent": consent})
 
 
-@role_required(*CASE_STAFF)
+@requires(Capability.CASE_WORK)
 def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     case = _get_case_for_user(request, pk, page="cabut-persetujuan")
     consent = _get_consent(request, case, consent_pk)
@@ -503,7 +502,7 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
         "intro": _("Pencabutan tercatat; data yang sudah diproses secara sah sebelumnya tidak berubah.")})
 
 
-@role_required(*CASE_STAFF)
+@requires(Capability.CASE_WORK)
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     """Serve an attachment only to those who may see the case, and write who read it."""
     case = get_in_scope_or_404(selectors.cases_visible_to(user=request.user), pk=pk)
@@ -524,7 +523,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
 
 # --- Intake queue (pengaduan masuk) -------------------------------------------------------------------
 
-@role_required(*CASE_STAFF)
+@requires(Capability.CASE_INTAKE)
 def intake_queue(request: HttpRequest) -> HttpResponse:
     """Referrals in waiting to be registered as cases, oldest and most urgent first; recent decisions below."""
     urgency_order = {value: i for i, value in enumerate(codes.Urgency.values)}
@@ -534,7 +533,7 @@ def intake_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/intake_queue.html", {"pending": pending, "decided": decided})
 
 
-@role_required(*CASE_STAFF)
+@requires(Capability.CASE_INTAKE)
 def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One referral in: its summary (personal, so only here) and the two decisions."""
     intake = get_in_scope_or_404(inbox_selectors.intake_requests_visible_to(user=request.user), pk=pk)

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Role, User
+from agencies.models import User
 from cases.models import Case
 from core import codes
+from core.policy import Capability, can
 
 S = codes.CaseStage
 
@@ -36,12 +37,12 @@ def next_steps(case: Case, user: User, *, is_tpks: bool) -> list[Step]:
     def url(name: str) -> str:
         return reverse(f"cases:{name}", args=[case.pk])
 
-    is_supervisor = user.role == Role.SUPERVISOR
+    decides_closure = can(user, Capability.CASE_DECIDE_CLOSURE)
     if case.stage == S.CLOSED:
         return [Step(_("Buka kembali kasus"), url("reopen"), _("Bila korban memerlukan penanganan lagi."))]
     steps: list[Step] = []
     if case.closure_requested_at is not None:
-        if is_supervisor and case.closure_requested_by_id != user.pk:
+        if decides_closure and case.closure_requested_by_id != user.pk:
             steps.append(Step(_("Putuskan terminasi"), url("closure_decide"),
                               _("Pendamping mengajukan terminasi; setujui atau tolak dengan alasan."), primary=True))
         else:

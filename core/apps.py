@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +10,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Django reports logins only through its auth signals; recording them is the one use of signals.
         from core import auth_audit  # noqa: F401
+        from core.policy import check_every_role_has_a_policy
+
+        checks.register(check_every_role_has_a_policy)

@@ -1,22 +1,25 @@
-"""The navigation bar, by role. Each app adds its entries here so the menu is defined in one place."""
+"""The navigation bar. Each app adds its entries here so the menu is defined in one place; who sees an entry
+is core.policy's answer for the entry's capability."""
 
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Role
-from core.codes import AgencyType
+from core.policy import Capability as C
+from core.policy import can
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     url_name: str
-    roles: tuple[str, ...]
+    # Who sees the entry: those who hold this capability (None: every signed-in user) ...
+    capability: C | None
     icon: str = ""
-    # When set, partner staff see the item only if their agency is of one of these types (PATBM, PUSPAGA).
-    agency_types: tuple[str, ...] = ()
+    # ... unless they hold this one too, and so reach the page through another entry (a supervisor reaches
+    # prevention activities from the coverage page; case staff reach referrals in from their cases).
+    unless: C | None = None
     # Items of a group share one dropdown in the menu bar (when the user sees more than one of them), so
     # the bar fits a tablet held sideways; home-page tiles still list every item.
     group: str = ""
@@ -27,35 +30,34 @@ MORE = "more"
 GROUP_LABELS = {STATISTICS: _("Statistik"), MORE: _("Lainnya")}
 
 
-ALL_STAFF = tuple(Role.values)
-
 NAV_ITEMS: list[NavItem] = [
-    NavItem(_("Beranda"), "core:home", ALL_STAFF, "house"),
-    NavItem(_("Kasus saya"), "cases:list", (Role.CASEWORKER,), "folder2-open"),
-    NavItem(_("Kasus unit"), "cases:list", (Role.SUPERVISOR,), "folder2-open"),
-    NavItem(_("Tenggat"), "cases:deadlines", (Role.CASEWORKER, Role.SUPERVISOR), "alarm"),
-    NavItem(_("Antrean pengaduan"), "cases:intake_queue", (Role.CASEWORKER, Role.SUPERVISOR), "inboxes"),
-    NavItem(_("Direktori lembaga"), "agencies:directory", ALL_STAFF, "building", group=MORE),
-    NavItem(_("Kelola lembaga"), "agencies:manage_list", (Role.ADMIN,), "gear", group=MORE),
-    NavItem(_("Kelola pengguna"), "agencies:user_list", (Role.ADMIN,), "people", group=MORE),
-    NavItem(_("Kalender kerja"), "core:workday_calendar", (Role.ADMIN,), "calendar-week", group=MORE),
-    NavItem(_("Jejak audit"), "core:audit_list", (Role.ADMIN, Role.SUPERVISOR), "journal-text", group=MORE),
-    NavItem(_("Cakupan pencegahan"), "prevention:coverage", (Role.SUPERVISOR, Role.OFFICIAL), "map",
-            group=STATISTICS),
-    NavItem(_("Kelompok PATBM"), "prevention:group_list", (Role.PARTNER,), "people", (AgencyType.PATBM,)),
-    NavItem(_("Sesi PUSPAGA"), "prevention:session_list", (Role.PARTNER,), "chat-heart", (AgencyType.PUSPAGA,)),
-    NavItem(_("Kegiatan pencegahan"), "prevention:activity_list", (Role.PARTNER,), "megaphone",
-            (AgencyType.PATBM, AgencyType.PUSPAGA)),
-    NavItem(_("Dasbor statistik"), "reports:dashboard", (Role.OFFICIAL, Role.SUPERVISOR), "bar-chart-line",
-            group=STATISTICS),
-    NavItem(_("Laporan berkala"), "reports:list", (Role.OFFICIAL, Role.SUPERVISOR), "file-earmark-pdf",
-            group=STATISTICS),
-    NavItem(_("Rujukan masuk"), "referrals:inbox", (Role.PARTNER,), "inbox",
-            tuple(t for t in AgencyType.values if t not in (AgencyType.PATBM, AgencyType.PUSPAGA))),
-    NavItem(_("Rujukan terkirim"), "referrals:sent_list", (Role.CASEWORKER, Role.SUPERVISOR), "send"),
-    NavItem(_("Rujuk ke UPTD PPA"), "referrals:refer_in", (Role.PARTNER,), "box-arrow-in-right",
-            (AgencyType.VILLAGE, AgencyType.PATBM, AgencyType.PUSPAGA)),
+    NavItem(_("Beranda"), "core:home", None, "house"),
+    NavItem(_("Kasus saya"), "cases:list", C.CASE_VIEW_OWN, "folder2-open", unless=C.CASE_VIEW_UNIT),
+    NavItem(_("Kasus unit"), "cases:list", C.CASE_VIEW_UNIT, "folder2-open"),
+    NavItem(_("Tenggat"), "cases:deadlines", C.CASE_WORK, "alarm"),
+    NavItem(_("Antrean pengaduan"), "cases:intake_queue", C.CASE_INTAKE, "inboxes"),
+    NavItem(_("Direktori lembaga"), "agencies:directory", None, "building", group=MORE),
+    NavItem(_("Kelola lembaga"), "agencies:manage_list", C.AGENCY_MANAGE, "gear", group=MORE),
+    NavItem(_("Kelola pengguna"), "agencies:user_list", C.USER_MANAGE, "people", group=MORE),
+    NavItem(_("Kalender kerja"), "core:workday_calendar", C.CALENDAR_MANAGE, "calendar-week", group=MORE),
+    NavItem(_("Jejak audit"), "core:audit_list", C.AUDIT_VIEW, "journal-text", group=MORE),
+    NavItem(_("Cakupan pencegahan"), "prevention:coverage", C.PREVENTION_OVERSEE, "map", group=STATISTICS),
+    NavItem(_("Kelompok PATBM"), "prevention:group_list", C.PREVENTION_PATBM, "people"),
+    NavItem(_("Sesi PUSPAGA"), "prevention:session_list", C.PREVENTION_PUSPAGA, "chat-heart"),
+    NavItem(_("Kegiatan pencegahan"), "prevention:activity_list", C.PREVENTION_ACTIVITIES, "megaphone",
+            unless=C.PREVENTION_OVERSEE),
+    NavItem(_("Dasbor statistik"), "reports:dashboard", C.REPORT_VIEW, "bar-chart-line", group=STATISTICS),
+    NavItem(_("Laporan berkala"), "reports:list", C.REPORT_VIEW, "file-earmark-pdf", group=STATISTICS),
+    NavItem(_("Rujukan masuk"), "referrals:inbox", C.REFERRAL_INBOX, "inbox", unless=C.CASE_WORK),
+    NavItem(_("Rujukan terkirim"), "referrals:sent_list", C.REFERRAL_SEND, "send"),
+    NavItem(_("Rujuk ke UPTD PPA"), "referrals:refer_in", C.REFERRAL_REFER_IN, "box-arrow-in-right"),
 ]
+
+
+def _shows(item: NavItem, user) -> bool:
+    if item.capability is not None and not can(user, item.capability):
+        return False
+    return item.unless is None or not can(user, item.unless)
 
 
 def items_for(user) -> list[dict]:
@@ -63,9 +65,7 @@ def items_for(user) -> list[dict]:
         return []
     items = []
     for item in NAV_ITEMS:
-        if user.role not in item.roles:
-            continue
-        if item.agency_types and (user.agency is None or user.agency.agency_type not in item.agency_types):
+        if not _shows(item, user):
             continue
         try:
             url = reverse(item.url_name)

@@ -5,17 +5,19 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from agencies.models import Role, User
+from agencies.models import User
 from core import workdays
 from core.models import AuditEvent, CalendarOverride
+from core.policy import Scope, audit_scope
 
 
 def audit_events_visible_to(*, user: User) -> QuerySet[AuditEvent]:
-    """The administrator sees every event; a supervisor the events of their own agency's staff."""
+    """Every event (the administrator), the events of the user's agency's staff (a supervisor), or none."""
     events = AuditEvent.objects.select_related("actor", "agency")
-    if user.role == Role.ADMIN:
+    scope = audit_scope(user)
+    if scope == Scope.ALL:
         return events
-    if user.role == Role.SUPERVISOR and user.agency_id:
+    if scope == Scope.UNIT:
         return events.filter(agency_id=user.agency_id)
     return events.none()
 

@@ -14,32 +14,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from agencies.models import Role
 from core import services, workdays
-from core.access import get_in_scope_or_404, role_required
+from core.access import get_in_scope_or_404
 from core.audit import audit_record
 from core.forms import AuditFilterForm, CalendarOverrideForm
 from core.models import CalendarOverride
+from core.policy import Capability, Scope, audit_scope, home_for, requires
 from core.selectors import audit_events_filter, audit_events_visible_to, calendar_year
 
 logger = logging.getLogger(__name__)
 
-HOME_TEMPLATES = {
-    Role.CASEWORKER: "core/home_caseworker.html",
-    Role.SUPERVISOR: "core/home_supervisor.html",
-    Role.PARTNER: "core/home_partner.html",
-    Role.OFFICIAL: "core/home_official.html",
-    Role.ADMIN: "core/home_admin.html",
-}
-
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role lands on its own home page."""
-    return render(request, HOME_TEMPLATES[request.user.role], {"role": request.user.role})
+    """Each role lands on its own home page (the policy's default for a role it gives none)."""
+    page = home_for(request.user)
+    return render(request, page.template, {"home": page, "intro": page.intro_for(request.user)})
 
 
-@role_required(Role.ADMIN, Role.SUPERVISOR)
+@requires(Capability.AUDIT_VIEW)
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     events = audit_events_visible_to(user=request.user)
@@ -49,7 +42,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
                                      object_label=data["object_label"], date_from=data["date_from"],
                                      date_to=data["date_to"])
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_list.html", {"form": form, "page": page})
+    return render(request, "core/audit_list.html", {"form": form, "page": page,
+                                                    "sees_all": audit_scope(request.user) == Scope.ALL})
 
 
 # The years the calendar page offers: the library starts in 1946; far-future years have nothing to correct.
@@ -60,7 +54,7 @@ def _calendar_url(year: int) -> str:
     return f"{reverse('core:workday_calendar')}?tahun={year}"
 
 
-@role_required(Role.ADMIN)
+@requires(Capability.CALENDAR_MANAGE)
 def workday_calendar(request: HttpRequest) -> HttpResponse:
     """The system administrator's page of the working-day calendar: a year's holidays and corrections."""
     year = request.GET.get("tahun", "")
@@ -83,7 +77,7 @@ def workday_calendar(request: HttpRequest) -> HttpResponse:
         "knows_cuti_bersama": workdays.library_knows_cuti_bersama(year)})
 
 
-@role_required(Role.ADMIN)
+@requires(Capability.CALENDAR_MANAGE)
 @require_POST
 def workday_override_remove(request: HttpRequest, pk: int) -> HttpResponse:
     override = get_in_scope_or_404(CalendarOverride.objects.all(), pk=pk)

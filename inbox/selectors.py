@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from agencies.models import User
+from core.policy import Capability, can
 from inbox.models import IntakeRequest, Notification
-from inbox.services import INTAKE_STAFF_ROLES
 
 
 def notifications_for(*, user: User) -> QuerySet[Notification]:
@@ -22,7 +22,7 @@ def unread_count(*, user: User) -> int:
 
 def intake_requests_visible_to(*, user: User) -> QuerySet[IntakeRequest]:
     """The intake queue of the user's UPTD PPA: its caseworkers and supervisors see it."""
-    if user.is_authenticated and user.role in INTAKE_STAFF_ROLES and user.agency_id:
+    if can(user, Capability.CASE_INTAKE) and user.agency_id:
         return IntakeRequest.objects.filter(target_agency_id=user.agency_id).select_related("source_agency")
     return IntakeRequest.objects.none()
 

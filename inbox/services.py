@@ -17,14 +17,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, Role, User
+from agencies.models import Agency, User
 from core import codes
 from core.audit import audit_record
+from core.policy import Capability, staff_who_can
 from inbox.kinds import TEXTS, Kind
 from inbox.models import IntakeRequest, Notification
-
-# The people who act on a referral in: the UPTD PPA's caseworkers and supervisors register or decline it.
-INTAKE_STAFF_ROLES = (Role.CASEWORKER, Role.SUPERVISOR)
 
 
 class InboxError(Exception):
@@ -106,7 +104,8 @@ def notifications_mark_all_read(*, actor: User) -> int:
 
 def intake_staff(*, agency_id: int):
     """Who acts on the intake queue of a UPTD PPA: its active caseworkers and supervisors."""
-    return User.objects.filter(agency_id=agency_id, is_active=True, role__in=INTAKE_STAFF_ROLES)
+    # The people who act on a referral in (core.policy): who registers or declines it at that UPTD PPA.
+    return User.objects.filter(staff_who_can(Capability.CASE_INTAKE), agency_id=agency_id, is_active=True)
 
 
 @transaction.atomic
@@ -120,8 +119,8 @@ def intake_request_create(*, actor: User, source_agency: Agency, summary: str, u
     if urgency not in codes.Urgency.values:
         raise InboxError(_("Pilih tingkat urgensi."))
     # The UPTD PPA of the sender's district (or of the district Simpul serves) takes the request.
-    candidates = Agency.objects.filter(agency_type=codes.AgencyType.UPTD_PPA, is_active=True,
-                                       staff__role=Role.CASEWORKER).distinct()
+    candidates = Agency.objects.filter(staff_who_can(Capability.CASE_VIEW_OWN, prefix="staff__"),
+                                       agency_type=codes.AgencyType.UPTD_PPA, is_active=True).distinct()
     district_id = source_agency.district_id or settings.DISTRICT_CODE
     target = target_agency or candidates.filter(district_id=district_id).first() or candidates.first()
     if target is None:

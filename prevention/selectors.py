@@ -1,6 +1,6 @@
 """Reads of prevention records, scoped by who is asking, and the village coverage table.
 
-Who sees what (one place, so every view and test agrees):
+Who sees what (core.policy decides; the predicates below ask it, and the selectors build the queries):
 - PATBM staff (role mitra at an agency of type PATBM): their agency's groups, activists, activities and
   prevention activities;
 - PUSPAGA staff (role mitra at a PUSPAGA): their agency's sessions with the notes, and their agency's
@@ -19,10 +19,10 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-from agencies.models import Region, Role, User
+from agencies.models import Region, User
 from agencies.selectors import district_kecamatan, district_villages
 from cases.selectors import case_counts_by_village
-from core.codes import AgencyType
+from core.policy import Capability, can
 from prevention.models import (
     PatbmActivist,
     PatbmActivity,
@@ -35,29 +35,22 @@ from prevention.models import (
 )
 
 
-def _is_partner_of(user: User, agency_type: str) -> bool:
-    return (user.is_authenticated and user.is_active and user.role == Role.PARTNER and user.agency_id is not None
-            and user.agency.agency_type == agency_type)
-
-
 def is_patbm_staff(user: User) -> bool:
-    return _is_partner_of(user, AgencyType.PATBM)
+    return can(user, Capability.PREVENTION_PATBM)
 
 
 def is_puspaga_staff(user: User) -> bool:
-    return _is_partner_of(user, AgencyType.PUSPAGA)
+    return can(user, Capability.PREVENTION_PUSPAGA)
 
 
 def sees_all_prevention(user: User) -> bool:
     """Supervisors and officials oversee the district's prevention work."""
-    return user.is_authenticated and user.is_active and user.role in (Role.SUPERVISOR, Role.OFFICIAL)
+    return can(user, Capability.PREVENTION_OVERSEE)
 
 
 def can_record_activities(user: User) -> bool:
     """PATBM and PUSPAGA staff and supervisors record their own agency's prevention activities."""
-    return (is_patbm_staff(user) or is_puspaga_staff(user)
-            or (user.is_authenticated and user.is_active and user.role == Role.SUPERVISOR
-                and user.agency_id is not None))
+    return can(user, Capability.PREVENTION_ACTIVITIES)
 
 
 def prevention_pages_for(user: User) -> dict[str, bool]:

@@ -6,9 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Role
 from agencies.selectors import district_kecamatan
 from core.codes import Service, Urgency
+from core.policy import Capability, can
 from referrals.models import Referral
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -73,7 +73,7 @@ class ReferralSendForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["victim"].queryset = case.victims.order_by("id")
         self.fields["receiving_agency"].queryset = agencies
-        if user.role != Role.SUPERVISOR:
+        if not can(user, Capability.REFERRAL_LEGAL_BASIS):
             del self.fields["legal_basis"]
             del self.fields["legal_basis_reason"]
         self.helper = _helper()

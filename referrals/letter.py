@@ -7,6 +7,7 @@ referral page. Always in Indonesian, the language of official letters.
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.policy import signature_title
 from referrals.models import Referral
 from referrals.sharing import shared_rows_for
 
@@ -18,6 +19,7 @@ def render_referral_letter(referral: Referral) -> bytes:
     with translation.override("id"):
         html = render_to_string("referrals/letter.html", {
             "referral": referral,
+            "signer_title": signature_title(referral.sent_by),
             "rows": shared_rows_for(referral),
             "services": [s.get_service_display() for s in referral.requested_services.all()],
             "sent_on": timezone.localtime(referral.sent_at),

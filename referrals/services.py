@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, Role, User
+from agencies.models import Agency, User
 from cases.models import Case, Consent, ServiceDelivery, Victim
 from cases.selectors import cases_visible_to
 from cases.services import CaseError, service_delivery_record
 from core import codes
 from core.audit import audit_record
+from core.policy import NO_CASE_ACCESS_AGENCY_TYPES, Capability, can, staff_who_can
 from core.sequences import sequence_next
 from inbox import services as inbox_services
 from inbox.services import Kind
@@ -35,11 +36,9 @@ if TYPE_CHECKING:
     from inbox.models import IntakeRequest
 
 SYSTEM_ACTOR = "simpul:jadwal"  # the audit trail's actor label for the periodic deadline job
-RECEIVING_ROLES = (Role.PARTNER, Role.CASEWORKER, Role.SUPERVISOR)
 # domain.md section 7: PATBM and PUSPAGA users never see case files. They refer people in to the UPTD PPA
 # (referral_in_send) but take no part in the referrals of cases: no inbox, no referral page, no notification.
-NO_CASE_ACCESS_TYPES = (codes.AgencyType.PATBM, codes.AgencyType.PUSPAGA)
-INTAKE_AGENCY_TYPES = (codes.AgencyType.VILLAGE, codes.AgencyType.PATBM, codes.AgencyType.PUSPAGA)
+NO_CASE_ACCESS_TYPES = NO_CASE_ACCESS_AGENCY_TYPES
 
 
 class ReferralError(Exception):
@@ -60,14 +59,12 @@ def _notify(recipients, kind: str, referral: Referral, *, agency_name: str, link
 
 
 def _receiving_staff(agency_id: int):
-    return (User.objects.filter(agency_id=agency_id, is_active=True, role__in=RECEIVING_ROLES)
-            .exclude(agency__agency_type__in=NO_CASE_ACCESS_TYPES))
+    return User.objects.filter(staff_who_can(Capability.REFERRAL_INBOX), agency_id=agency_id, is_active=True)
 
 
 def takes_part_in_referrals(user: User) -> bool:
-    """Staff who may receive referrals: not PATBM or PUSPAGA (they never see case files)."""
-    return bool(user.is_authenticated and user.is_active and user.role in RECEIVING_ROLES and user.agency_id
-                and user.agency.agency_type not in NO_CASE_ACCESS_TYPES)
+    """Staff who may receive referrals and notifications: not PATBM or PUSPAGA (they never see case files)."""
+    return can(user, Capability.REFERRAL_INBOX)
 
 
 def _sending_people(referral: Referral) -> list[User]:
@@ -78,7 +75,9 @@ def _sending_people(referral: Referral) -> list[User]:
 
 
 def _sending_supervisors(referral: Referral):
-    return User.objects.filter(agency_id=referral.sending_agency_id, is_active=True, role=Role.SUPERVISOR)
+    # The coordinators: those who oversee every case of the sending agency.
+    return User.objects.filter(staff_who_can(Capability.CASE_VIEW_UNIT), agency_id=referral.sending_agency_id,
+                               is_active=True)
 
 
 def is_sender(*, referral: Referral, user: User) -> bool:
@@ -189,7 +188,7 @@ def referral_plan(*, actor: User, case: Case, victim: Victim, receiving_agency: 
                 "dasar hukum: anak dalam situasi berisiko (UU 35/2014 Pasal 59) atau kewajiban melapor TPKS ke "
                 "kepolisian dalam 3×24 jam (UU 12/2022 Pasal 41).")
                 % {"code": victim.survivor_code, "type": agency_type_label})
-        if actor.role != Role.SUPERVISOR:
+        if not can(actor, Capability.REFERRAL_LEGAL_BASIS):
             raise ReferralError(_("Hanya koordinator yang dapat mencatat dasar hukum pengganti persetujuan."))
         if legal_basis not in Referral.LegalBasis.values:
             raise ReferralError(_("Pilih dasar hukum yang dikenal."))
@@ -466,12 +465,7 @@ def referral_deadlines_recompute(*, day: date) -> int:
 
 def can_refer_in(user: User) -> bool:
     """A village government, PATBM or PUSPAGA, or an agency of another district, refers a person in."""
-    if not (user.is_authenticated and user.is_active and user.agency_id and user.role in RECEIVING_ROLES):
-        return False
-    agency = user.agency
-    if user.role == Role.PARTNER and agency.agency_type in INTAKE_AGENCY_TYPES:
-        return True
-    return bool(agency.district_id and agency.district_id != settings.DISTRICT_CODE)
+    return can(user, Capability.REFERRAL_REFER_IN)
 
 
 @transaction.atomic

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from agencies.models import Role
 from cases.selectors import cases_visible_to
-from core.access import get_in_scope_or_404, role_required
+from core.access import get_in_scope_or_404
 from core.audit import audit_record
+from core.policy import Capability, requires
 from inbox import selectors as inbox_selectors
 from referrals import selectors, services
 from referrals.forms import (
@@ -32,8 +32,6 @@ from referrals.services import ReferralError
 from referrals.sharing import SHARED_LABELS, receiving_agencies, shared_rows, shared_rows_for
 
 PAGE_SIZE = 25
-STAFF = (Role.CASEWORKER, Role.SUPERVISOR)
-RECEIVERS = (Role.PARTNER, Role.CASEWORKER, Role.SUPERVISOR)
 TAB_LABELS = [(status, Referral.Status(status).label) for status in ("baru", "diterima", "diproses", "selesai",
                                                                        "ditolak")] + [("terlambat", _lazy("Terlambat"))]
 
@@ -48,11 +46,9 @@ def _page(request: HttpRequest, queryset):
 
 # --- Lists ----------------------------------------------------------------------------------------
 
-@role_required(*RECEIVERS)
+@requires(Capability.REFERRAL_INBOX)
 def inbox(request: HttpRequest) -> HttpResponse:
     """The receiving agency's referrals, by tab: new, accepted, in progress, done, declined, overdue."""
-    if not services.takes_part_in_referrals(request.user):
-        raise Http404
     tab = request.GET.get("tab", "baru")
     tab = tab if tab in selectors.INBOX_TABS or tab == "semua" else "baru"
     form = InboxFilterForm(request.GET or None)
@@ -67,7 +63,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "can_refer_in": services.can_refer_in(request.user)})
 
 
-@role_required(*STAFF)
+@requires(Capability.REFERRAL_SEND)
 def sent_list(request: HttpRequest) -> HttpResponse:
     """The referrals of the cases the user handles, with their answers."""
     status = request.GET.get("status", "")
@@ -80,7 +76,7 @@ def sent_list(request: HttpRequest) -> HttpResponse:
 
 # --- Sending ----------------------------------------------------------------------------------------
 
-@role_required(*STAFF)
+@requires(Capability.REFERRAL_SEND)
 def send(request: HttpRequest, case_pk: int) -> HttpResponse:
     """Refer a victim of a case: choose the agency from the directory, check the consent, preview, send."""
     case = get_in_scope_or_404(cases_visible_to(user=request.user), pk=case_pk)
@@ -234,11 +230,9 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Referrals in ------------------------------------------------------------------------------------
 
-@role_required(*RECEIVERS)
+@requires(Capability.REFERRAL_REFER_IN)
 def refer_in(request: HttpRequest) -> HttpResponse:
     """A village government, PATBM, PUSPAGA or another district's agency refers someone to the UPTD PPA."""
-    if not services.can_refer_in(request.user):
-        raise Http404
     form = ReferralInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

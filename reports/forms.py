@@ -4,14 +4,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Role
+from core.policy import Capability, can
 from reports.models import Report
 from reports.periods import Period, PeriodError
 
 
 def editions_for(user) -> list[tuple[str, str]]:
     """The internal edition (no suppression) is offered to supervisors only."""
-    if user.role == Role.SUPERVISOR:
+    if can(user, Capability.REPORT_INTERNAL):
         return list(Report.Edition.choices)
     return [(Report.Edition.PUBLISHED, Report.Edition.PUBLISHED.label)]
 

@@ -2,16 +2,17 @@
 
 from django.db.models import QuerySet
 
-from agencies.models import Role, User
+from agencies.models import User
+from core.policy import Capability, can
 from reports.models import Report
 
 
 def reports_visible_to(*, user: User) -> QuerySet[Report]:
     """Officials see the published edition; supervisors both; nobody else any report."""
-    if not user.has_role(Role.OFFICIAL, Role.SUPERVISOR):
+    if not can(user, Capability.REPORT_VIEW):
         return Report.objects.none()
     reports = Report.objects.all()
-    if user.role != Role.SUPERVISOR:
+    if not can(user, Capability.REPORT_INTERNAL):
         reports = reports.filter(edition=Report.Edition.PUBLISHED)
     return reports
 

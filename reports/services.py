@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Role, User
+from agencies.models import User
 from core.audit import audit_record
+from core.policy import Capability, can, staff_who_can
 from inbox import services as inbox_services
 from reports.models import Report
 from reports.periods import Period, PeriodError
@@ -54,7 +55,7 @@ def _check_edition_allowed(*, actor: User | None, edition: str) -> None:
     if edition not in Report.Edition.values:
         raise ReportError(_("Edisi laporan tidak dikenal."))
     # The internal edition shows small counts: only supervisors (koordinator) may have it.
-    if edition == Report.Edition.INTERNAL and actor is not None and actor.role != Role.SUPERVISOR:
+    if edition == Report.Edition.INTERNAL and actor is not None and not can(actor, Capability.REPORT_INTERNAL):
         raise ReportError(_("Edisi internal hanya untuk koordinator."))
 
 
@@ -207,8 +208,8 @@ def report_notify_ready(*, report_id: int) -> None:
     The reports page also lists the newest ready reports (the in-app notice).
     """
     report = Report.objects.get(pk=report_id)
-    roles = [Role.SUPERVISOR] if report.edition == Report.Edition.INTERNAL else [Role.OFFICIAL, Role.SUPERVISOR]
-    readers = User.objects.filter(role__in=roles, is_active=True)
+    capability = Capability.REPORT_INTERNAL if report.edition == Report.Edition.INTERNAL else Capability.REPORT_VIEW
+    readers = User.objects.filter(staff_who_can(capability), is_active=True)
     label = report.summary.get("period_label", report.period)
     # The bell: one in-app notice per reader (no e-mail from it: the message below goes to all at once).
     inbox_services.notify(recipients=readers, kind=inbox_services.Kind.REPORT_READY,

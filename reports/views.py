@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from agencies.models import Role
-from core.access import get_in_scope_or_404, role_required
+from core.access import get_in_scope_or_404
+from core.policy import Capability, can, requires
 from reports import exports, services
 from reports.forms import PeriodForm, VerifyForm
 from reports.models import Report
@@ -24,8 +24,6 @@ from reports.presentation import Edition, present
 from reports.selectors import reports_ready_for, reports_visible_to
 from reports.statistics import DEFINITIONS, compute_statistics
 from reports.suppression import threshold
-
-VIEWERS = (Role.OFFICIAL, Role.SUPERVISOR)
 
 
 def _get_report_for_user(request: HttpRequest, pk: int) -> Report:
@@ -44,12 +42,13 @@ def _chosen_period(request: HttpRequest) -> tuple[PeriodForm, Period, str]:
                       initial={"kind": Kind.MONTHLY, "period": default.code, "edition": Edition.PUBLISHED})
     if data is not None and form.is_valid():
         return form, form.cleaned_data["parsed"], form.cleaned_data["edition"]
-    if data is not None and data.get("edition") == Edition.INTERNAL and request.user.role != Role.SUPERVISOR:
+    internal_asked = data is not None and data.get("edition") == Edition.INTERNAL
+    if internal_asked and not can(request.user, Capability.REPORT_INTERNAL):
         raise Http404  # the internal edition does not exist for anyone but supervisors
     return form, default, Edition.PUBLISHED
 
 
-@role_required(*VIEWERS)
+@requires(Capability.REPORT_VIEW)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Headline figures, monthly trend, bars by type, kecamatan and place, service quality."""
     form, period, edition = _chosen_period(request)
@@ -60,13 +59,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     })
 
 
-@role_required(*VIEWERS)
+@requires(Capability.REPORT_VIEW)
 def definitions(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/definitions.html", {"definitions": DEFINITIONS, "threshold": threshold(),
                                                         "small": f"<{threshold() + 1}"})
 
 
-@role_required(*VIEWERS)
+@requires(Capability.REPORT_VIEW)
 @require_http_methods(["GET", "POST"])
 def report_list(request: HttpRequest) -> HttpResponse:
     """The reports made so far (newest first), the form to request one, and the reports just made ready."""
@@ -90,14 +89,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "form": form, "reports": reports, "ready": reports_ready_for(user=request.user)})
 
 
-@role_required(*VIEWERS)
+@requires(Capability.REPORT_VIEW)
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress page: polls the status partial with htmx until the PDF is ready."""
     report = _get_report_for_user(request, pk)
     return render(request, "reports/detail.html", {"report": report})
 
 
-@role_required(*VIEWERS)
+@requires(Capability.REPORT_VIEW)
 def report_status(request: HttpRequest, pk: int) -> HttpResponse:
     report = _get_report_for_user(request, pk)
     response = render(request, "reports/_status.html", {"report": report})
@@ -106,7 +105,7 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@role_required(*VIEWERS)
+@requires(Capability.REPORT_VIEW)
 def report_download(request: HttpRequest, pk: int) -> FileResponse:
     report = _get_report_for_user(request, pk)
     if report.status != Report.Status.DONE:
@@ -116,7 +115,7 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
                         content_type="application/pdf")
 
 
-@role_required(*VIEWERS)
+@requires(Capability.REPORT_VIEW)
 @require_POST
 def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
     report = _get_report_for_user(request, pk)
@@ -127,7 +126,7 @@ def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:detail", pk=report.pk)
 
 
-@role_required(*VIEWERS)
+@requires(Capability.REPORT_VIEW)
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The aggregate tables of the chosen period and edition as XLSX, CSV, or the GBVIMS table as CSV."""
     _form, period, edition = _chosen_period(request)
@@ -149,7 +148,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
-@role_required(*VIEWERS)
+@requires(Capability.REPORT_VIEW)
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     """An official types the code printed in a PDF (and may upload the file) to check it is ours and unaltered."""

@@ -6,9 +6,9 @@
 
 from django import template
 
-from agencies.models import Role
 from cases.selectors import case_home_counts
 from core import codes
+from core.policy import Capability, can, perms
 
 register = template.Library()
 
@@ -26,6 +26,6 @@ def code_labels(values, code_list: str) -> str:
 @register.inclusion_tag("cases/_home_panel.html", takes_context=True)
 def case_home_panel(context) -> dict:
     user = context.get("user")
-    if user is None or not user.has_role(Role.CASEWORKER, Role.SUPERVISOR):
+    if not can(user, Capability.CASE_WORK):
         return {"counts": None}
-    return {"counts": case_home_counts(user=user), "user": user}
+    return {"counts": case_home_counts(user=user), "user": user, "can": perms(user)}

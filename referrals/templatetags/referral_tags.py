@@ -6,7 +6,7 @@ button to send one. `{% partner_referrals_panel %}` on the partner home page.
 
 from django import template
 
-from agencies.models import Role
+from core.policy import Capability, can
 from referrals import selectors
 from referrals.services import can_refer_in, takes_part_in_referrals
 
@@ -17,7 +17,7 @@ register = template.Library()
 def case_referrals_panel(context, case) -> dict:
     """The case page has already checked that the user may see `case`."""
     user = context.get("user")
-    can_send = bool(user and user.has_role(Role.CASEWORKER, Role.SUPERVISOR) and not case.is_closed)
+    can_send = can(user, Capability.REFERRAL_SEND) and not case.is_closed
     return {"case": case, "request": context.get("request"), "user": user, "can_send": can_send,
             "referrals": list(selectors.case_referrals(case=case))}
 
