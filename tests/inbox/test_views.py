@@ -68,9 +68,8 @@ def test_the_page_queries_do_not_grow_with_notices(caseworker, count, django_ass
         assert client.get("/pemberitahuan/").status_code == 200
 
 
-def test_every_signed_in_person_has_their_own_page_patbm_staff_included(patbm_staff, official):
-    # A notice carries no case data, so the page is personal rather than role-bound; PATBM staff receive none
-    # today, and see an empty page rather than a 404.
-    for user in (patbm_staff, official):
-        page = client_for(user).get("/pemberitahuan/").content.decode()
-        assert "Belum ada pemberitahuan." in page
+def test_officials_have_their_page_and_patbm_staff_none(patbm_staff, official):
+    # PATBM and PUSPAGA staff take no part in case hand-offs, so core.policy gives them no bell and no page.
+    page = client_for(official).get("/pemberitahuan/").content.decode()
+    assert "Belum ada pemberitahuan." in page
+    assert client_for(patbm_staff).get("/pemberitahuan/").status_code == 404

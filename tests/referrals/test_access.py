@@ -108,8 +108,10 @@ def test_patbm_and_puspaga_staff_take_no_part_in_referrals(caseworker, consented
     patbm = make_agency("PATBM Desa Uji", AgencyType.PATBM, [Service.REINTEGRATION])
     activist = make_user("aktivis_uji", Role.PARTNER, patbm)
     client = client_for(activist)
-    assert_hidden(client.get("/rujukan/masuk/"))
+    for url in ("/rujukan/masuk/", "/pemberitahuan/"):
+        assert_hidden(client.get(url))
     home = client.get("/").content.decode()
-    assert "unread-count" not in home and "/rujukan/masuk/" not in home and "/rujukan/ke-uptd/" in home
+    assert "unread-count" not in home and "/pemberitahuan/" not in home
+    assert "/rujukan/masuk/" not in home and "/rujukan/ke-uptd/" in home
     form = client_for(caseworker).get(f"/rujukan/kirim/{consented_case.pk}/", {"service": "reintegrasi_sosial"})
     assert "PATBM Desa Uji" not in form.content.decode()
