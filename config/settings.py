@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -113,6 +114,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A PostgreSQL streaming replica for the statistics behind dashboards, exports and reports (core.db routes
+# them there; every write and every other read stays on the primary). Unset or unreachable: the primary serves.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True)
+    # A replica that does not answer within seconds is treated as down rather than holding up the page.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests see the test database through it
+DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "agencies.User"
@@ -134,7 +145,7 @@ TIME_ZONE = "Asia/Makassar"  # WITA, the district's local time
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))  # nginx serves it in production
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it; `collectstatic` fills it in production
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
@@ -158,7 +169,16 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker started before Redis, or cut off from it, keeps trying for ever instead of exiting after Celery's
+# default 100 attempts (about 45 minutes) with nothing left to restart it.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Report rendering (WeasyPrint, minutes of CPU and hundreds of MB) has its own queue, so report workers can run
+# on another host (`celery -A config worker -Q reports`). A worker started without -Q consumes both queues.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("reports"))
+CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "reports"}}
 CELERY_BEAT_SCHEDULE: dict = {}  # filled by config.schedule, the one place that lists periodic jobs
 
 CACHES = {
@@ -200,6 +220,13 @@ CASE_FOLLOW_UP_WORKING_DAYS = env_int("CASE_FOLLOW_UP_WORKING_DAYS", 3)
 CASE_TPKS_POLICE_REPORT_HOURS = env_int("CASE_TPKS_POLICE_REPORT_HOURS", 72)
 # Case attachments (PDF, JPEG, PNG) larger than this are refused.
 CASE_ATTACHMENT_MAX_MB = env_int("CASE_ATTACHMENT_MAX_MB", 10)
+
+# Backups (core.backup): `manage.py backup` and the nightly job write archives of the database and the private
+# files, encrypted with SIMPUL_BACKUP_KEY (`manage.py backup --generate-key`; kept apart from SECRET_KEY and
+# from the archives), into SIMPUL_BACKUP_DIR, keeping the SIMPUL_BACKUP_KEEP newest.
+BACKUP_KEY = os.environ.get("SIMPUL_BACKUP_KEY", "")
+BACKUP_DIR = Path(os.environ.get("SIMPUL_BACKUP_DIR", VAR_DIR / "backups"))
+BACKUP_KEEP = env_int("SIMPUL_BACKUP_KEEP", 14)
 
 # Production hardening; each can be relaxed from the environment for an HTTP-only intranet.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY", False) else None

@@ -63,6 +63,7 @@ from agencies.models import Region
 from cases.deadlines import follow_up_working_days
 from cases.models import Case, Perpetrator, ServiceDelivery, Victim, VictimPerpetrator, VictimViolence
 from core import codes
+from core.db import replica_reads
 from core.workdays import add_working_days_expression
 from reports.periods import Period, month_label, trailing_months
 
@@ -542,6 +543,8 @@ def prevention_table(period: Period) -> Table | None:
 
 # --- everything -----------------------------------------------------------------------------------------
 
+# Aggregates only, where a few seconds of replication lag do not matter: a streaming replica may serve them.
+@replica_reads()
 def compute_statistics(period: Period, *, now: datetime | None = None) -> Statistics:
     """Every figure of the report for `period` (about 30 aggregate queries, independent of the number of rows)."""
     now = now or timezone.now()
