@@ -21,3 +21,8 @@ BEAT_SCHEDULE["referral-deadlines"] = {
     "task": "referrals.tasks.referral_deadlines_task",
     "schedule": float(os.environ.get("REFERRAL_DEADLINE_CHECK_SECONDS", "600")),
 }
+
+# The nightly encrypted backup of the database and every private file (core/backup.py), at 01:00 WITA: the
+# quietest hour, and done before the 02:00 reports. It runs on a worker of the default queue, which needs
+# pg_dump and the private file folder.
+BEAT_SCHEDULE["backup-nightly"] = {"task": "core.tasks.backup_nightly_task", "schedule": crontab(minute=0, hour=1)}

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Django reports logins only through its auth signals; recording them is the one use of signals.
-        from core import auth_audit  # noqa: F401
+        from core import auth_audit, deploy_checks  # noqa: F401
         from core.policy import check_every_role_has_a_policy
 
         checks.register(check_every_role_has_a_policy)

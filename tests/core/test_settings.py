@@ -12,7 +12,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean_env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "SIMPUL_BACKUP_KEY"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -45,6 +45,14 @@ def test_check_deploy_is_clean_in_a_proper_production_environment():
         DEBUG="0",
         SECRET_KEY="k3y-" + "aZ9_qW8-eR7" * 6,
         ALLOWED_HOSTS="simpul.luwuutarakab.go.id",
+        SIMPUL_BACKUP_KEY="x4uOChF1ZB1wbVtMUrN4kEJWGe_0DNpmtCrzMCzjTAM=",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_backups_have_no_key():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="0", SECRET_KEY="k3y-" + "aZ9_qW8-eR7" * 6,
+                     ALLOWED_HOSTS="simpul.luwuutarakab.go.id", SIMPUL_BACKUP_KEY="")
+    assert result.returncode != 0
+    assert "simpul.W001" in result.stderr and "SIMPUL_BACKUP_KEY is not set" in result.stderr
