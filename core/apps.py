@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Django reports logins only through its auth signals; recording them is the one use of signals.
+        # deploy_checks registers the `check --deploy` checks of production settings.
         from core import auth_audit, deploy_checks  # noqa: F401
         from core.policy import check_every_role_has_a_policy
 
