@@ -43,6 +43,9 @@ def replica_available() -> bool:
         return False
     connection = connections[REPLICA]
     try:
+        # A kept-open connection to a replica that has since gone away is noticed here (once per request,
+        # conn_health_checks), so the reads fall back instead of failing.
+        connection.close_if_health_check_failed()
         connection.ensure_connection()
     except OperationalError:
         _down_until = time.monotonic() + RETRY_AFTER_SECONDS
