@@ -8,7 +8,7 @@ supervisor's audit trail.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.urls import reverse
 from django.utils import timezone
@@ -142,7 +142,7 @@ class IdentityRow:
     survivor_code: str
     name: str
     nik: str
-    birth_date: object
+    birth_date: date | None
     address: str
     phone: str
 
@@ -310,6 +310,11 @@ def next_steps(case: Case, *, user: User, may: Capabilities, is_tpks: bool) -> l
 
 # --- Rows -----------------------------------------------------------------------------------------
 
+def _kecamatan(name: str) -> str:
+    abbreviation = _("Kec.")  # gettext outside f-strings, where makemessages finds it
+    return f"{abbreviation} {name}"
+
+
 def _labels(values, choices) -> str:
     labels = dict(choices)
     return ", ".join(str(labels.get(value, value)) for value in values)
@@ -323,7 +328,8 @@ def _victim_row(victim: Victim, numbers: dict[int, int]) -> VictimRow:
     if not victim.has_disability:
         disability = _("Tidak")
     elif victim.disability_kinds:
-        disability = f"{_('Ya')}: {_labels(victim.disability_kinds, codes.DisabilityKind.choices)}"
+        yes = _("Ya")
+        disability = f"{yes}: {_labels(victim.disability_kinds, codes.DisabilityKind.choices)}"
     else:
         disability = _("Ya")
     links = "; ".join(f"{_perpetrator_number(numbers.get(link.perpetrator_id))}: {link.get_relationship_display()}"
@@ -352,7 +358,7 @@ def _incident_place(incident) -> str:
 def _incident_area(incident) -> str:
     if incident.outside_district:
         return _("Luar daerah")
-    kecamatan = f"{_('Kec.')} {incident.kecamatan.name if incident.kecamatan else '–'}"
+    kecamatan = _kecamatan(incident.kecamatan.name if incident.kecamatan else "–")
     return f"{incident.village.name}, {kecamatan}" if incident.village else kecamatan
 
 
@@ -388,7 +394,7 @@ def _identity(case: Case) -> Identity:
         if victim.address_village:
             address += f", {victim.address_village.name}"
         if victim.address_kecamatan:
-            address += f", {_('Kec.')} {victim.address_kecamatan.name}"
+            address += f", {_kecamatan(victim.address_kecamatan.name)}"
         victims.append(IdentityRow(victim.survivor_code, victim.name, victim.nik or "–", victim.birth_date, address,
                                    victim.phone or "–"))
     reporter = case.reporter_name or "–"
