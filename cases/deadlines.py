@@ -21,10 +21,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases import rules
+from cases.rules import with_tpks
 from core import codes
 from core.workdays import add_working_days, working_days_cutoff
 
@@ -114,25 +116,11 @@ def follow_up_cutoff(now: datetime, days: int | None = None) -> datetime:
 
 # --- One case ------------------------------------------------------------------------------
 
-def is_tpks_case(case) -> bool:
-    """Sexual violence under UU 12/2022: a victim with violence type "seksual" or any TPKS form recorded.
-
-    Uses the prefetched victims and their violence types when present (the case page prefetches them).
-    """
-    incident = getattr(case, "incident", None)
-    if incident is not None and incident.tpks_forms:
-        return True
-    return any(v.violence_type == codes.ViolenceType.SEXUAL
-               for victim in case.victims.all() for v in victim.violence_types.all())
-
-
 def case_deadlines(case, *, is_tpks: bool | None = None, now: datetime | None = None) -> list[DeadlineItem]:
     """Every time standard that applies to a case, met or not, in due order."""
     now = now or timezone.now()
     if is_tpks is None:
-        is_tpks = getattr(case, "is_tpks", None)
-        if is_tpks is None:
-            is_tpks = is_tpks_case(case)
+        is_tpks = rules.is_tpks(case)
     received = case.received_at
     closed = case.stage == codes.CaseStage.CLOSED
     items = [DeadlineItem(case, DeadlineKind.FOLLOW_UP, add_working_days(received, follow_up_working_days()),
@@ -158,19 +146,6 @@ def open_deadlines(case, *, is_tpks: bool | None = None, now: datetime | None = 
 
 
 # --- Many cases, in the database -----------------------------------------------------------
-
-def tpks_expression() -> ExpressionWrapper:
-    """A boolean column: the case has sexual violence (a victim's violence type or a TPKS form)."""
-    from cases.models import VictimViolence
-
-    sexual = Exists(VictimViolence.objects.filter(victim__case=OuterRef("pk"),
-                                                  violence_type=codes.ViolenceType.SEXUAL))
-    return ExpressionWrapper(Q(sexual) | ~Q(incident__tpks_forms=[]), output_field=BooleanField())
-
-
-def with_tpks(cases: QuerySet) -> QuerySet:
-    return cases.annotate(is_tpks=tpks_expression())
-
 
 def open_items_q() -> Q:
     """Open cases with at least one time standard not yet met (needs `with_tpks`)."""

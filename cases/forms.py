@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency, Region, User
 from agencies.selectors import district_kecamatan, district_villages
 from cases import services
-from cases.models import Assessment, Case, PlannedService, Victim
+from cases.models import Case, PlannedService, Victim
+from cases.rules import ASSESSMENT_NEEDS, need_label
 from cases.selectors import CaseFilters, agency_workers
-from cases.services import NEED_FIELDS, NIK_PATTERN
+from cases.services import NIK_PATTERN
 from core import codes
 from core.policy import Capability, can
 
@@ -325,8 +326,7 @@ class AssessmentForm(_ActionForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["needs"].choices = [(name, Assessment._meta.get_field(name).verbose_name.capitalize())
-                                        for name in NEED_FIELDS]
+        self.fields["needs"].choices = [(name, need_label(name).capitalize()) for name in ASSESSMENT_NEEDS]
 
 
 class PlannedServiceForm(_ActionForm):

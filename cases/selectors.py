@@ -9,7 +9,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from agencies.models import User
-from cases.deadlines import overdue_q, with_tpks
+from cases.deadlines import overdue_q
 from cases.models import (
     Accompaniment,
     Assessment,
@@ -23,6 +23,7 @@ from cases.models import (
     Victim,
     VictimViolence,
 )
+from cases.rules import with_tpks
 from core import codes
 from core.models import AuditEvent
 from core.policy import Capability, Scope, can, case_scope, staff_who_can

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Region, User
+from cases import rules
 from cases.models import (
     Accompaniment,
     Assessment,
@@ -306,10 +307,6 @@ def _set_stage(case: Case, stage: str, **fields) -> None:
 
 # --- Workflow transitions (Permen PPPA 2/2022) -----------------------------------------------
 
-NEED_FIELDS = ("need_health", "need_psychological", "need_social", "need_economic", "need_education",
-               "need_legal", "need_safety", "need_shelter")
-
-
 @transaction.atomic
 def assessment_record(*, case: Case, actor: User, risk_level: str, needs: list[str] | tuple[str, ...] = (),
                       notes: str = "", at: datetime | None = None, request=None) -> Assessment:
@@ -318,12 +315,12 @@ def assessment_record(*, case: Case, actor: User, risk_level: str, needs: list[s
     if case.stage == codes.CaseStage.COMPLAINT:
         raise CaseError(_("Lakukan identifikasi kasus sebelum asesmen."))
     _require_choice(risk_level, codes.RiskLevel, _("Pilih tingkat risiko hasil asesmen."))
-    unknown = set(needs) - set(NEED_FIELDS)
+    unknown = set(needs) - set(rules.ASSESSMENT_NEEDS)
     if unknown:
         raise CaseError(_("Kebutuhan yang dipilih tidak dikenal."))
     moment = _moment(case, at)
     assessment = Assessment.objects.create(case=case, assessed_by=actor, assessed_at=moment, risk_level=risk_level,
-                                           notes=notes, **{name: name in needs for name in NEED_FIELDS})
+                                           notes=notes, **{name: name in needs for name in rules.ASSESSMENT_NEEDS})
     fields = {"risk_level": risk_level}
     if case.stage == codes.CaseStage.IDENTIFICATION:
         _set_stage(case, codes.CaseStage.ASSESSMENT, **fields)
@@ -614,38 +611,11 @@ class DiversionRequired(MediationRefused):
     """Every perpetrator is a child: diversion through law enforcement (UU 11/2012 SPPA), not mediation."""
 
 
-def _case_violence_types(case: Case) -> set[str]:
-    return set(VictimViolence.objects.filter(victim__case=case).values_list("violence_type", flat=True))
-
-
 def mediation_check(case: Case) -> None:
     """Raise MediationRefused or DiversionRequired when the law rules mediation out; return when allowed."""
-    incident = getattr(case, "incident", None)
-    types = _case_violence_types(case)
-    sexual = codes.ViolenceType.SEXUAL in types or bool(incident and incident.tpks_forms)
-    trafficking = codes.ViolenceType.TRAFFICKING in types or bool(incident and incident.tppo_elements)
-    if not (sexual or trafficking):
-        return
-    perpetrators = list(case.perpetrators.all())
-    # UU 12/2022 Pasal 23: no settlement outside court, except for a child perpetrator as the law provides
-    # (UU 11/2012 SPPA): that is diversion by the police, prosecutor or court, not a UPTD mediation.
-    if perpetrators and all(p.is_child for p in perpetrators):
-        raise DiversionRequired(_(
-            "Semua pelaku adalah anak. Penyelesaian di luar pengadilan hanya melalui diversi oleh aparat "
-            "penegak hukum menurut UU 11/2012 tentang Sistem Peradilan Pidana Anak (SPPA), bukan mediasi "
-            "UPTD PPA (UU 12/2022 Pasal 23). Rujuk kasus ke Unit PPA Polres."))
-    if sexual and trafficking:
-        raise MediationRefused(_(
-            "Mediasi tidak dapat dicatat: perkara kekerasan seksual tidak dapat diselesaikan di luar proses "
-            "peradilan (UU 12/2022 tentang TPKS Pasal 23), dan tindak pidana perdagangan orang diproses "
-            "menurut UU 21/2007 tentang PTPPO."))
-    if sexual:
-        raise MediationRefused(_(
-            "Mediasi tidak dapat dicatat: perkara kekerasan seksual tidak dapat diselesaikan di luar proses "
-            "peradilan (UU 12/2022 tentang TPKS Pasal 23)."))
-    raise MediationRefused(_(
-        "Mediasi tidak dapat dicatat: tindak pidana perdagangan orang diproses menurut UU 21/2007 tentang "
-        "PTPPO dan tidak diselesaikan di luar proses peradilan (sejalan dengan UU 12/2022 Pasal 23)."))
+    bar = rules.mediation_bar(case)
+    if bar is not None:
+        raise (DiversionRequired if bar.diversion else MediationRefused)(bar.reason)
 
 
 def mediation_consents(case: Case) -> dict[int, Consent | None]:

@@ -22,8 +22,8 @@ from django.views.decorators.http import require_GET
 from agencies.selectors import district_villages
 from cases import deadlines, forms, selectors, services
 from cases.models import Case, Consent
+from cases.presenters import case_page
 from cases.services import CaseError
-from cases.workflow import next_steps, stage_progress
 from core import codes
 from core.access import get_in_scope_or_404
 from core.audit import audit_record
@@ -204,31 +204,11 @@ def villages(request: HttpRequest) -> HttpResponse:
 
 # --- The case page -----------------------------------------------------------------------------------
 
-def _victim_rows(case: Case) -> list[dict]:
-    numbers = {perpetrator.pk: i for i, perpetrator in enumerate(case.perpetrators.all(), start=1)}
-    return [{"victim": victim,
-             "violence": [v.get_violence_type_display() for v in victim.violence_types.all()],
-             "links": [(numbers.get(link.perpetrator_id), link.get_relationship_display())
-                       for link in victim.perpetrator_links.all()]}
-            for victim in case.victims.all()]
-
-
 @requires(Capability.CASE_WORK)
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case file on one page; what it shows and offers is decided by the presenter."""
     case = _get_case_for_user(request, pk, for_page=True)
-    now = timezone.now()
-    user = request.user
-    context = {
-        "case": case,
-        "progress": stage_progress(case),
-        "steps": next_steps(case, user, is_tpks=case.is_tpks),
-        "deadline_items": deadlines.case_deadlines(case, is_tpks=case.is_tpks, now=now),
-        "is_supervisor": can(user, Capability.CASE_ASSIGN),  # assigns the worker, approves consents
-        "is_closed": case.is_closed,
-        "reads": selectors.case_reads(case=case) if can(user, Capability.CASE_VIEW_READS) else None,
-        "victims": _victim_rows(case),
-    }
-    return render(request, "cases/detail.html", context)
+    return render(request, "cases/detail.html", {"case": case, "page": case_page(case=case, user=request.user)})
 
 
 # --- Actions: one small view each, all through `_action` --------------------------------------------

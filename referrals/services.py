@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, User
+from cases import rules
 from cases.models import Case, Consent, ServiceDelivery, Victim
 from cases.selectors import cases_visible_to
 from cases.services import CaseError, service_delivery_record
@@ -131,13 +132,6 @@ def _next_number(*, sent_at: datetime) -> str:
     return f"{sequence_next(kind='referral', year=year):04d}/RJK/{settings.DISTRICT_CODE}/{year}"
 
 
-def _case_has_sexual_violence(case: Case) -> bool:
-    incident = getattr(case, "incident", None)
-    if incident is not None and incident.tpks_forms:
-        return True
-    return case.victims.filter(violence_types__violence_type=codes.ViolenceType.SEXUAL).exists()
-
-
 def referral_plan(*, actor: User, case: Case, victim: Victim, receiving_agency: Agency, services: list[str],
                   urgency: str, reason: str, share_identity: bool = False, legal_basis: str = "",
                   legal_basis_reason: str = "") -> SendPlan:
@@ -198,7 +192,7 @@ def referral_plan(*, actor: User, case: Case, victim: Victim, receiving_agency: 
             raise ReferralError(_("Dasar hukum anak dalam situasi berisiko hanya berlaku untuk korban anak "
                                   "(UU 35/2014 Pasal 59)."))
         if legal_basis == Referral.LegalBasis.TPKS_POLICE_REPORT and (
-                receiving_agency.agency_type != codes.AgencyType.POLICE or not _case_has_sexual_violence(case)):
+                receiving_agency.agency_type != codes.AgencyType.POLICE or not rules.is_tpks(case)):
             raise ReferralError(_("Kewajiban melapor (UU 12/2022 Pasal 41) hanya berlaku untuk rujukan kasus "
                                   "kekerasan seksual ke kepolisian."))
         if share_identity:

@@ -15,13 +15,13 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, User
-from cases.models import Assessment, Case, Consent, Victim
+from cases.models import Case, Consent, Victim
+from cases.rules import ASSESSMENT_NEEDS, need_label
 from core import codes
 from core.workdays import add_working_days
 
 # The needs of the latest biopsychosocial assessment, by the key stored in the snapshot.
-NEED_FIELDS = [f.name for f in Assessment._meta.fields if f.name.startswith("need_")]
-NEED_LABELS = {name.removeprefix("need_"): Assessment._meta.get_field(name).verbose_name for name in NEED_FIELDS}
+NEED_LABELS = {name.removeprefix("need_"): need_label(name) for name in ASSESSMENT_NEEDS}
 
 SHARED_LABELS = {
     "survivor_code": _("Kode penyintas"),
@@ -48,7 +48,7 @@ def sharing_consent(*, victim: Victim, agency_type: str) -> Consent | None:
 def shared_summary(*, case: Case, victim: Victim, sender: User, include_identity: bool) -> dict:
     """The snapshot stored on the referral: codes and contacts, never the chronology or the case file."""
     assessment = case.assessments.order_by("-assessed_at", "-id").first()
-    needs = [name.removeprefix("need_") for name in NEED_FIELDS if assessment and getattr(assessment, name)]
+    needs = [name.removeprefix("need_") for name in ASSESSMENT_NEEDS if assessment and getattr(assessment, name)]
     worker = case.assigned_worker or sender
     summary = {
         "survivor_code": victim.survivor_code,
