@@ -3,7 +3,7 @@ a plain SQL query that counts the same rows (the floor: one pass over the year's
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/simpul_bench .venv/bin/python bench/reports.py
 
-It migrates the database, loads the regions, replaces the synthetic cases (reports.synthetic, the bulk
+It migrates the database, loads the regions, replaces the synthetic cases (demo.synthetic, the bulk
 fast path; never run it on a database with real cases: it refuses a database whose name lacks "bench"
 unless --force) and prints one line per size. Each timing is the best of --repeat runs.
 """
@@ -29,10 +29,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from agencies.regions import regions_load  # noqa: E402
+from demo.synthetic import synthetic_cases_create, synthetic_cases_delete  # noqa: E402
 from reports.periods import Period  # noqa: E402
 from reports.rendering import render_report  # noqa: E402
 from reports.statistics import compute_statistics  # noqa: E402
-from reports.synthetic import synthetic_cases_create, synthetic_cases_delete  # noqa: E402
 
 YEAR = 2025
 PLAIN_SQL = """

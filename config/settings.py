@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "referrals",
     "prevention",
     "reports",
+    "demo",  # demo and synthetic data: after the domain apps, whose services it calls
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ from django.utils import timezone
 from agencies import services as agency_services
 from agencies.models import Agency, Region, Role, User
 from core.codes import AgeGroup, AgencyType, Sex, Urgency
+from demo.foundation import DEMO_PASSWORD
 from prevention import services
 from prevention.models import (
     ActivistRole,
@@ -32,7 +33,7 @@ from prevention.models import (
 )
 from prevention.services import Participants
 
-# (agency key in core.demo, or a new demo agency name) -> villages it runs, by Kemendagri code
+# (agency key in demo.foundation, or a new demo agency name) -> villages it runs, by Kemendagri code
 PATBM_VILLAGES = {
     "patbm": ["73.22.03.1001", "73.22.03.1003", "73.22.03.2004", "73.22.03.2005", "73.22.03.1006"],
     "PATBM Kecamatan Sabbang (demo)": ["73.22.04.2002", "73.22.04.2004", "73.22.15.2003"],
@@ -70,8 +71,6 @@ def _patbm_agencies(agencies: dict[str, Agency], district: Region | None) -> dic
             kecamatan=Region.objects.filter(code__in=kecamatan))
         user = User.objects.filter(username=username).first()
         if user is None:
-            from core.demo import DEMO_PASSWORD
-
             user = agency_services.user_create(actor=None, username=username, password=DEMO_PASSWORD,
                                                role=Role.PARTNER, agency=agency, first_name=first, last_name=last,
                                                email=f"{username}@contoh.simpul.test")

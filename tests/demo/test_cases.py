@@ -3,10 +3,10 @@
 from collections import Counter
 
 from agencies.regions import regions_load
-from cases.demo import CASE_COUNT, seed_cases
 from cases.models import Case, Consent, Mediation, ServiceDelivery, Victim, VictimViolence
 from core import codes
-from core.demo import seed_foundation
+from demo.cases import CASE_COUNT, seed_cases
+from demo.foundation import seed_foundation
 
 
 def test_demo_cases_cover_every_stage_and_are_seeded_once(db):

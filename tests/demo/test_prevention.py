@@ -3,8 +3,8 @@
 from django.core.management import call_command
 
 from agencies.regions import regions_load
+from demo.prevention import LAST_NAMES
 from inbox.models import IntakeRequest
-from prevention.demo import LAST_NAMES
 from prevention.models import PatbmActivist, PatbmActivity, PatbmGroup, PreventionActivity, PuspagaSession
 
 

@@ -3,9 +3,9 @@
 from django.core.management import call_command
 
 from agencies.regions import regions_load
-from core.demo import seed_foundation
+from demo.foundation import seed_foundation
+from demo.referrals import seed_referrals
 from inbox.models import Notification
-from referrals.demo import seed_referrals
 from referrals.models import Referral
 
 

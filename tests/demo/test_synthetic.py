@@ -5,9 +5,9 @@ from datetime import date
 from django.core.management import call_command
 
 from cases.models import Case, Victim
+from demo.synthetic import synthetic_cases_create, synthetic_cases_delete
 from reports.periods import Period
 from reports.statistics import compute_statistics
-from reports.synthetic import synthetic_cases_create, synthetic_cases_delete
 
 
 def test_synthetic_cases_feed_the_statistics_and_can_be_removed(caseworker, regions):

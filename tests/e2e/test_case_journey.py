@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from agencies.regions import regions_load
 from cases.models import Case
-from core.demo import DEMO_PASSWORD, seed_foundation
+from demo.foundation import DEMO_PASSWORD, seed_foundation
 from tests.e2e.conftest import log_in
 
 SERVICE_LABEL = re.compile(r"^Layanan\b")  # "Layanan*", not "Lembaga pemberi layanan"

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from agencies.regions import regions_load
-from core.demo import DEMO_PASSWORD, seed_foundation
+from demo.foundation import DEMO_PASSWORD, seed_foundation
 from tests.e2e.conftest import log_in
 
 HOMES = {
