@@ -8,6 +8,10 @@ from django.db import models
 
 from core.models import AuditEvent
 
+# The audit log's one name for work no person did: periodic jobs, report generation, seeding and commands.
+# Services called without an actor (actor=None) are recorded under it too.
+SYSTEM_ACTOR = "sistem"
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
@@ -30,11 +34,15 @@ def audit_record(
     reason: str = "",
     details: dict | None = None,
 ) -> AuditEvent:
-    """Append one audit event. `object_label` must be a code or number, never personal data."""
+    """Append one audit event (actor None: the system). `object_label` is a code or number, never personal data."""
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    if is_user:
+        label = actor.get_username()
+    else:
+        label = SYSTEM_ACTOR if actor is None else str(actor)  # a string: the username typed at a failed login
     return AuditEvent.objects.create(
         actor=actor if is_user else None,
-        actor_label=(actor.get_username() if is_user else str(actor or ""))[:150],
+        actor_label=label[:150],
         agency_id=getattr(actor, "agency_id", None) if is_user else None,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",

@@ -20,7 +20,7 @@ from cases.models import Case, Consent, ServiceDelivery, Victim
 from cases.selectors import cases_visible_to
 from cases.services import CaseError, service_delivery_record
 from core import codes
-from core.audit import audit_record
+from core.audit import SYSTEM_ACTOR, audit_record
 from core.policy import NO_CASE_ACCESS_AGENCY_TYPES, Capability, can, staff_who_can
 from core.sequences import sequence_next
 from inbox import services as inbox_services
@@ -36,7 +36,6 @@ from referrals.sharing import answer_deadline, escalation_deadline, shared_summa
 if TYPE_CHECKING:
     from inbox.models import IntakeRequest
 
-SYSTEM_ACTOR = "simpul:jadwal"  # the audit trail's actor label for the periodic deadline job
 # domain.md section 7: PATBM and PUSPAGA users never see case files. They refer people in to the UPTD PPA
 # (referral_in_send) but take no part in the referrals of cases: no inbox, no referral page, no notification.
 NO_CASE_ACCESS_TYPES = NO_CASE_ACCESS_AGENCY_TYPES

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import User
-from core.audit import audit_record
+from core.audit import SYSTEM_ACTOR, audit_record
 from core.policy import Capability, can, staff_who_can
 from inbox import services as inbox_services
 from reports.models import Report
@@ -122,7 +122,7 @@ def report_request(*, actor: User | None, kind: str, period_code: str, edition: 
         raise ReportError(_("Periode %(period)s belum dimulai.") % {"period": period.label})
     _check_edition_allowed(actor=actor, edition=edition)
     report = _new_version(kind=kind, period=period, edition=edition, actor=actor, trigger=Report.Trigger.MANUAL)
-    audit_record(actor=actor or "sistem", action="report.request", obj=report, request=request,
+    audit_record(actor=actor or SYSTEM_ACTOR, action="report.request", obj=report, request=request,
                  details={"kind": kind, "period": period.code, "edition": edition, "version": report.version})
     if queue:
         _queue(report)
@@ -144,7 +144,7 @@ def report_schedule(*, kind: str, today=None) -> list[Report]:
                                       trigger=Report.Trigger.SCHEDULE)
         except IntegrityError:
             continue
-        audit_record(actor="jadwal", action="report.schedule", obj=report,
+        audit_record(actor=SYSTEM_ACTOR, action="report.schedule", obj=report,
                      details={"kind": kind, "period": period.code, "edition": edition})
         _queue(report)
         made.append(report)
@@ -175,7 +175,7 @@ def report_generate(*, report_id: int) -> Report:
             report.status, report.finished_at = Report.Status.DONE, timezone.now()
             report.duration_seconds = round(time.monotonic() - began, 3)
             report.save()
-            audit_record(actor="sistem", action="report.generate", obj=report,
+            audit_record(actor=SYSTEM_ACTOR, action="report.generate", obj=report,
                          details={"seconds": report.duration_seconds, "size": report.size})
             transaction.on_commit(lambda: report_notify_ready(report_id=report.pk))
     except Exception as error:  # recorded for the page, then raised so Celery retries

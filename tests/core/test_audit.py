@@ -1,5 +1,6 @@
 import pytest
 
+from core.audit import SYSTEM_ACTOR
 from core.models import AuditEvent
 from tests.conftest import PASSWORD, assert_hidden, client_for
 
@@ -77,3 +78,17 @@ def test_password_reset_by_email_link_is_audited(caseworker, mailoutbox):
     client.post(form_url, {"new_password1": "Sandi-Reset-Sekali-26", "new_password2": "Sandi-Reset-Sekali-26"})
     assert AuditEvent.objects.filter(action="auth.password_reset", actor=caseworker).exists()
     assert client_for(None).login(username=caseworker.username, password="Sandi-Reset-Sekali-26")
+
+
+def test_work_no_person_did_has_one_name_in_the_audit_log(db):
+    from datetime import date
+
+    from agencies.services import agency_create
+    from core.codes import AgencyType
+    from reports.services import report_schedule
+
+    agency_create(actor=None, name="Lembaga Uji Sistem", agency_type=AgencyType.NGO)  # as seeding and commands do
+    report_schedule(kind="bulanan", today=date(2026, 11, 1))  # the beat job
+    events = AuditEvent.objects.all()
+    assert {"agency.create", "report.schedule"} <= set(events.values_list("action", flat=True))
+    assert set(events.values_list("actor_label", flat=True)) == {SYSTEM_ACTOR}

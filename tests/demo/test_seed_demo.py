@@ -7,6 +7,8 @@ from django.core.management import CommandError, call_command
 
 from agencies.models import Agency, Role, User
 from agencies.regions import regions_load
+from core.audit import SYSTEM_ACTOR
+from core.models import AuditEvent
 from inbox.models import Notification
 
 
@@ -19,6 +21,10 @@ def test_seed_demo_creates_one_user_per_role_and_is_idempotent(db, settings):
     assert (Agency.objects.count(), User.objects.count()) == counts
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     assert Agency.objects.filter(name="Unit PPA Polres Luwu Utara", services__service="penegakan_hukum").exists()
+    # Seeding and the referral deadline job it runs act as the system, under its one name in the audit log.
+    unattended = AuditEvent.objects.filter(actor__isnull=True)
+    assert unattended.filter(action="referral.overdue").exists()
+    assert set(unattended.values_list("actor_label", flat=True)) == {SYSTEM_ACTOR}
 
 
 def test_seed_demo_is_refused_when_debug_is_off(db, settings):
