@@ -569,6 +569,22 @@ def police_report_record(*, case: Case, actor: User, reported_at: datetime | Non
 
 
 @transaction.atomic
+def police_report_by_referral(*, case: Case, actor: User, referral_number: str, at: datetime,
+                              request=None) -> bool:
+    """A referral sent to the police is the report to the police (UU 12/2022 Pasal 41) unless one was recorded
+    before: the first report counts. Returns whether this referral became the case's report."""
+    # The conditional UPDATE is the claim: of two referrals sent at once, only one becomes the report.
+    claimed = Case.objects.filter(pk=case.pk, police_reported_at__isnull=True).update(
+        police_reported_at=at, updated_at=timezone.now())
+    if not claimed:
+        return False
+    case.police_reported_at = at
+    audit_record(actor=actor, action="case.police_report", obj=case, request=request,
+                 details={"referral": referral_number})
+    return True
+
+
+@transaction.atomic
 def consent_approve(*, consent: Consent, actor: User, request=None) -> Consent:
     """A supervisor approves consent from another guardian or a legal basis (UU 27/2022 Pasal 25)."""
     case = consent.case

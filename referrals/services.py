@@ -18,7 +18,7 @@ from agencies.models import Agency, User
 from cases import rules
 from cases.models import Case, Consent, ServiceDelivery, Victim
 from cases.selectors import cases_visible_to
-from cases.services import CaseError, service_delivery_record
+from cases.services import CaseError, police_report_by_referral, service_delivery_record
 from core import codes
 from core.audit import SYSTEM_ACTOR, audit_record
 from core.policy import NO_CASE_ACCESS_AGENCY_TYPES, Capability, can, staff_who_can
@@ -225,7 +225,7 @@ def referral_send(*, actor: User, case: Case, victim: Victim, receiving_agency: 
         [RequestedService(referral=referral, service=s) for s in sorted(set(services))])
     if receiving_agency.agency_type == codes.AgencyType.POLICE:
         # UU 12/2022 Pasal 41: the report to the police is a time-standard fact of the case; the first one counts.
-        Case.objects.filter(pk=case.pk, police_reported_at__isnull=True).update(police_reported_at=now)
+        police_report_by_referral(case=case, actor=actor, referral_number=referral.number, at=now, request=request)
     audit_record(actor=actor, action="referral.send", obj=referral, request=request,
                  reason=plan.legal_basis_reason,
                  details={"case": case.number, "victim": victim.survivor_code, "to": receiving_agency.pk,

@@ -177,6 +177,10 @@ def test_referral_to_the_police_records_when_the_case_was_reported(consented_cas
     services.referral_revoke(referral=first, actor=caseworker, reason="Salah kirim.")
     send(caseworker, consented_case, police_agency)
     assert Case.objects.get(pk=consented_case.pk).police_reported_at == first.sent_at  # the first report counts
+    # The case's own audit trail says when and through which referral the police were told, once.
+    reports = AuditEvent.objects.filter(action="case.police_report", object_type="cases.case",
+                                        object_id=str(consented_case.pk))
+    assert [(e.actor, e.details) for e in reports] == [(caseworker, {"referral": first.number})]
 
 
 def test_send_refuses_an_agency_that_does_not_give_the_service(consented_case, caseworker, police_agency):
