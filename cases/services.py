@@ -617,6 +617,112 @@ def consent_withdraw(*, consent: Consent, actor: User, reason: str, request=None
     return consent
 
 
+# --- Synthetic cases for benchmarks and load tests ------------------------------------------------
+
+SYNTHETIC_PREFIX = "SYN-"  # the numbers of synthetic cases; a real case number starts with the district code
+SYNTHETIC_VICTIM_NAME = "Korban Sintetis"
+
+
+@dataclass
+class SyntheticVictim:
+    age: int
+    sex: str
+    violence_types: list[str]
+    education: str = codes.Education.OTHER
+    occupation: str = codes.Occupation.NA
+    marital_status: str = ""
+    has_disability: bool = False
+    services: list[tuple[str, date]] = field(default_factory=list)  # (service, delivered_on)
+
+
+@dataclass
+class SyntheticPerpetrator:
+    sex: str
+    age: int | None = None
+    relationships: list[str] = field(default_factory=list)  # one per victim of the case, in the victims' order
+
+
+@dataclass
+class SyntheticCase:
+    received_at: datetime
+    occurred_on: date
+    place: str
+    victims: list[SyntheticVictim]
+    perpetrators: list[SyntheticPerpetrator] = field(default_factory=list)
+    assigned_worker: User | None = None
+    identified_at: datetime | None = None
+    first_service_at: datetime | None = None
+    closed_at: datetime | None = None
+    kecamatan_id: str | None = None
+    village_id: str | None = None
+    outside_district: bool = False
+    is_kdrt: bool = False
+    tpks_forms: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def synthetic_cases_add(*, actor: User | None, agency: Agency, cases: list[SyntheticCase]) -> list[Case]:
+    """Bulk-insert invented cases (numbered SYN-..., no names, NIK or address); one audit event with the counts.
+
+    Not for real cases: it skips the registration rules, numbering and deadlines, so that a benchmark can
+    load 100,000 cases in about a minute. The statistics count these rows like any other.
+    """
+    first = Case.objects.filter(number__startswith=SYNTHETIC_PREFIX).count() + 1
+    rows = Case.objects.bulk_create([Case(
+        number=f"{SYNTHETIC_PREFIX}{first + i:07d}", agency=agency, received_at=plan.received_at,
+        intake_channel=codes.IntakeChannel.WALK_IN,
+        stage=codes.CaseStage.CLOSED if plan.closed_at else codes.CaseStage.INTERVENTION,
+        assigned_worker=plan.assigned_worker, identified_at=plan.identified_at,
+        first_service_at=plan.first_service_at, closed_at=plan.closed_at,
+        closure_reason="Sintetis" if plan.closed_at else "", case_type=codes.CaseType.AMPK,
+        risk_level=codes.RiskLevel.MEDIUM) for i, plan in enumerate(cases)])
+    Incident.objects.bulk_create([Incident(
+        case=case, occurred_on=plan.occurred_on, place=plan.place, kecamatan_id=plan.kecamatan_id,
+        village_id=plan.village_id, outside_district=plan.outside_district, is_kdrt=plan.is_kdrt,
+        tpks_forms=plan.tpks_forms) for case, plan in zip(rows, cases, strict=True)])
+    victims = Victim.objects.bulk_create([Victim(
+        case=case, survivor_code=f"SYN{index}-{case.number.removeprefix(SYNTHETIC_PREFIX)}",
+        name=SYNTHETIC_VICTIM_NAME, age_at_incident=victim.age, age_group=codes.age_group_for(victim.age),
+        is_child=victim.age < codes.CHILD_AGE_LIMIT, sex=victim.sex, education=victim.education,
+        occupation=victim.occupation, marital_status=victim.marital_status, has_disability=victim.has_disability)
+        for case, plan in zip(rows, cases, strict=True) for index, victim in enumerate(plan.victims)])
+    plans = [victim for plan in cases for victim in plan.victims]  # in the order of `victims`
+    VictimViolence.objects.bulk_create([
+        VictimViolence(victim=victim, violence_type=violence_type)
+        for victim, plan in zip(victims, plans, strict=True) for violence_type in sorted(set(plan.violence_types))])
+    deliveries = ServiceDelivery.objects.bulk_create([
+        ServiceDelivery(case_id=victim.case_id, victim=victim, service=service, delivered_on=delivered_on,
+                        provider_agency=agency)
+        for victim, plan in zip(victims, plans, strict=True) for service, delivered_on in plan.services])
+    victims_of: dict[int, list[Victim]] = {}
+    for victim in victims:
+        victims_of.setdefault(victim.case_id, []).append(victim)
+    perpetrator_plans = [(case, perpetrator) for case, plan in zip(rows, cases, strict=True)
+                         for perpetrator in plan.perpetrators]
+    perpetrators = Perpetrator.objects.bulk_create([
+        Perpetrator(case=case, name="", sex=plan.sex, age=plan.age,
+                    is_child=plan.age is not None and plan.age < codes.CHILD_AGE_LIMIT)
+        for case, plan in perpetrator_plans])
+    pairs = VictimPerpetrator.objects.bulk_create([
+        VictimPerpetrator(victim=victim, perpetrator=perpetrator, relationship=relationship)
+        for perpetrator, (case, plan) in zip(perpetrators, perpetrator_plans, strict=True)
+        for victim, relationship in zip(victims_of[case.pk], plan.relationships, strict=True)])
+    audit_record(actor=actor, action="case.synthetic_add", details={
+        "cases": len(rows), "victims": len(victims), "perpetrators": len(perpetrators), "pairs": len(pairs),
+        "services": len(deliveries), "first": rows[0].number if rows else "", "last": rows[-1].number if rows else ""})
+    return rows
+
+
+@transaction.atomic
+def synthetic_cases_remove(*, actor: User | None) -> int:
+    """Delete every synthetic case (SYN-...) with its rows, and no other; returns how many rows went."""
+    synthetic = Case.objects.filter(number__startswith=SYNTHETIC_PREFIX)
+    cases = synthetic.count()
+    deleted, _by_model = synthetic.delete()
+    audit_record(actor=actor, action="case.synthetic_remove", details={"cases": cases, "rows": deleted})
+    return deleted
+
+
 # --- Mediation under the law -------------------------------------------------------------------
 
 class MediationRefused(CaseError):
