@@ -18,9 +18,11 @@ from cases.models import (
     CaseNote,
     Consent,
     Mediation,
+    Perpetrator,
     PlannedService,
     ServiceDelivery,
     Victim,
+    VictimPerpetrator,
     VictimViolence,
 )
 from cases.rules import with_tpks
@@ -206,3 +208,42 @@ def case_home_counts(*, user: User, now: datetime | None = None) -> dict[str, in
     )
     counts["intake_pending"] = intake_requests_pending(user=user).count()
     return counts
+
+
+# --- Statistics ----------------------------------------------------------------------------------
+# Every case of the district, not scoped to a user: for aggregate figures only (the reports show counts,
+# suppress small cells and never list a record). "Received in" is the complaint's received_at in
+# [start, end), the date that puts a record in a reporting period. Callers aggregate in the database.
+
+def cases_received_in(*, start: datetime, end: datetime) -> QuerySet[Case]:
+    return Case.objects.filter(received_at__gte=start, received_at__lt=end)
+
+
+def victims_received_in(*, start: datetime, end: datetime) -> QuerySet[Victim]:
+    return Victim.objects.filter(case__received_at__gte=start, case__received_at__lt=end)
+
+
+def perpetrators_received_in(*, start: datetime, end: datetime) -> QuerySet[Perpetrator]:
+    return Perpetrator.objects.filter(case__received_at__gte=start, case__received_at__lt=end)
+
+
+def violence_types_received_in(*, start: datetime, end: datetime) -> QuerySet[VictimViolence]:
+    """One row per victim and violence type."""
+    return VictimViolence.objects.filter(victim__case__received_at__gte=start, victim__case__received_at__lt=end)
+
+
+def victim_perpetrator_pairs_received_in(*, start: datetime, end: datetime) -> QuerySet[VictimPerpetrator]:
+    return VictimPerpetrator.objects.filter(victim__case__received_at__gte=start, victim__case__received_at__lt=end)
+
+
+def service_deliveries_received_in(*, start: datetime, end: datetime) -> QuerySet[ServiceDelivery]:
+    return ServiceDelivery.objects.filter(case__received_at__gte=start, case__received_at__lt=end)
+
+
+def cases_open_at(*, moment: datetime) -> QuerySet[Case]:
+    """Cases received before `moment` and not closed by then (the caseload at that moment)."""
+    return Case.objects.filter(received_at__lt=moment).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
+
+
+def cases_closed_in(*, start: datetime, end: datetime) -> QuerySet[Case]:
+    return Case.objects.filter(closed_at__gte=start, closed_at__lt=end)

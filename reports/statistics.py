@@ -60,8 +60,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.models import Region
+from cases import selectors as case_selectors
 from cases.deadlines import follow_up_working_days
-from cases.models import Case, Perpetrator, ServiceDelivery, Victim, VictimPerpetrator, VictimViolence
 from core import codes
 from core.db import replica_reads
 from core.workdays import add_working_days_expression
@@ -203,14 +203,14 @@ class Statistics:
 
 # --- querysets of the period ---------------------------------------------------------------------------
 
-def _cases(period: Period) -> QuerySet[Case]:
+def _cases(period: Period) -> QuerySet:
     start, end = period.bounds()
-    return Case.objects.filter(received_at__gte=start, received_at__lt=end)
+    return case_selectors.cases_received_in(start=start, end=end)
 
 
-def _victims(period: Period) -> QuerySet[Victim]:
+def _victims(period: Period) -> QuerySet:
     start, end = period.bounds()
-    return Victim.objects.filter(case__received_at__gte=start, case__received_at__lt=end)
+    return case_selectors.victims_received_in(start=start, end=end)
 
 
 def _counts(queryset: QuerySet, *keys: str, distinct: str | None = None) -> dict[tuple, int]:
@@ -316,7 +316,7 @@ def breakdown_tables(period: Period) -> list[Table]:
     case_months = _counts(cases.annotate(m=TruncMonth("received_at", tzinfo=tz)), "m")
     victim_months = _counts(victims.annotate(m=TruncMonth("case__received_at", tzinfo=tz)), "m")
     perpetrator_months = _counts(
-        Perpetrator.objects.filter(case__received_at__gte=start, case__received_at__lt=end)
+        case_selectors.perpetrators_received_in(start=start, end=end)
         .annotate(m=TruncMonth("case__received_at", tzinfo=tz)), "m")
 
     def month_count(counts: dict, month: date) -> int:
@@ -342,8 +342,7 @@ def breakdown_tables(period: Period) -> list[Table]:
     tables.append(_by_sex_table("child", _("Korban anak dan dewasa"), _("Status usia"),
                                 [(True, _("Anak (di bawah 18 tahun)")), (False, _("Dewasa"))], categories))
 
-    types = _counts(VictimViolence.objects.filter(victim__case__received_at__gte=start,
-                                                  victim__case__received_at__lt=end),
+    types = _counts(case_selectors.violence_types_received_in(start=start, end=end),
                     "violence_type", "victim__is_child", "victim__sex")
     tables.append(Table(
         "violence", _("Korban menurut jenis kekerasan"), _("korban per jenis"), _("Jenis kekerasan"),
@@ -385,8 +384,7 @@ def breakdown_tables(period: Period) -> list[Table]:
                                 [(True, _("KDRT")), (False, _("Bukan KDRT"))], kdrt,
                                 note=_("Lingkup rumah tangga menurut UU 23/2004 PKDRT.")))
 
-    pairs = _counts(VictimPerpetrator.objects.filter(victim__case__received_at__gte=start,
-                                                     victim__case__received_at__lt=end),
+    pairs = _counts(case_selectors.victim_perpetrator_pairs_received_in(start=start, end=end),
                     "relationship", "victim__is_child")
     tables.append(Table(
         "relationship", _("Hubungan pelaku dengan korban"), _("pasangan korban-pelaku"), _("Hubungan"),
@@ -394,13 +392,13 @@ def breakdown_tables(period: Period) -> list[Table]:
         [[r.label, [pairs.get((r.value, True), 0), pairs.get((r.value, False), 0)]] for r in codes.Relationship],
         note=_("Dihitung per pasangan korban-pelaku, sehingga jumlahnya bukan jumlah korban maupun jumlah pelaku.")))
 
-    perpetrators = Perpetrator.objects.filter(case__received_at__gte=start, case__received_at__lt=end)
+    perpetrators = case_selectors.perpetrators_received_in(start=start, end=end)
     perp = _counts(perpetrators.annotate(band=_perpetrator_age_band()), "band", "sex")
     tables.append(_by_sex_table("perpetrator", _("Pelaku menurut jenis kelamin dan kelompok usia"), _("Kelompok usia"),
                                 [*((g.value, g.label) for g in codes.AgeGroup), (UNKNOWN, _("Tidak diketahui"))],
                                 perp, unit=_("pelaku")))
 
-    services = _counts(ServiceDelivery.objects.filter(case__received_at__gte=start, case__received_at__lt=end),
+    services = _counts(case_selectors.service_deliveries_received_in(start=start, end=end),
                        "service", "victim__is_child", distinct="victim")
     tables.append(Table(
         "services", _("Korban menurut layanan yang diterima"), _("korban per layanan"), _("Layanan"),
@@ -421,9 +419,8 @@ def headline_counts(period: Period) -> dict[str, int]:
     start, end = period.bounds()
     return {
         "cases": cases["n"], "kdrt_cases": cases["kdrt"], "victims": victims["n"], "child_victims": victims["children"],
-        "perpetrators": Perpetrator.objects.filter(case__received_at__gte=start, case__received_at__lt=end).count(),
-        "pairs": VictimPerpetrator.objects.filter(victim__case__received_at__gte=start,
-                                                  victim__case__received_at__lt=end).count(),
+        "perpetrators": case_selectors.perpetrators_received_in(start=start, end=end).count(),
+        "pairs": case_selectors.victim_perpetrator_pairs_received_in(start=start, end=end).count(),
     }
 
 
@@ -470,13 +467,13 @@ def service_quality(period: Period, *, now: datetime | None = None) -> Quality:
             (served_count - 1) // 2: served_count // 2 + 1])
         median = round(sum(w.total_seconds() for w in middle) / len(middle) / 86400, 1)
 
-    open_at_end = Case.objects.filter(received_at__lt=end).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=end))
+    open_at_end = case_selectors.cases_open_at(moment=end)
     caseload = open_at_end.aggregate(
         n=Count("pk"), unassigned=Count("pk", filter=Q(assigned_worker__isnull=True)),
         workers=Count("assigned_worker", distinct=True))
     per_worker = (open_at_end.filter(assigned_worker__isnull=False).values("assigned_worker")
                   .annotate(n=Count("pk")).order_by("-n").values_list("n", flat=True)[:1])
-    closed = Case.objects.filter(closed_at__gte=start, closed_at__lt=end).count()
+    closed = case_selectors.cases_closed_in(start=start, end=end).count()
     quality = Quality(
         follow_up_on_time=follow["on_time"], follow_up_due=follow["on_time"] + follow["late"],
         first_service_cases=served_count, median_days_to_first_service=median,
