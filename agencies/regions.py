@@ -36,7 +36,7 @@ def _read_rows(district_code: str) -> list[dict]:
     with gzip.open(REGIONS_FILE, "rt", encoding="utf-8") as handle:
         return [
             row for row in csv.DictReader(handle)
-            if row["level"] in ("provinsi", "kabupaten") or row["code"].startswith(prefix)
+            if row["level"] in (Region.Level.PROVINCE, Region.Level.DISTRICT) or row["code"].startswith(prefix)
         ]
 
 
@@ -49,7 +49,7 @@ def _read_population() -> dict[str, tuple[int, int]]:
 def regions_load(*, district_code: str) -> LoadResult:
     """Upsert provinces and districts of Indonesia, and the kecamatan and desa of `district_code`."""
     rows = _read_rows(district_code)
-    if not any(row["code"] == district_code and row["level"] == "kabupaten" for row in rows):
+    if not any(row["code"] == district_code and row["level"] == Region.Level.DISTRICT for row in rows):
         raise UnknownDistrict(f"Kode kabupaten/kota {district_code!r} tidak ada dalam daftar Kemendagri.")
     population = _read_population()
     existing = {r.code: r for r in Region.objects.all()}

@@ -26,9 +26,10 @@ from inbox import services as inbox_services
 
 UPTD_NAME = "UPTD PPA Kabupaten Luwu Utara"
 CASE_COUNT = 42
-FIRST_NAMES = {"P": ["Sitti", "Nur", "Hasna", "Fitri", "Rosmini", "Jumriah", "Marlina", "Darma", "Ayu", "Wulan",
-                     "Rahma", "Indah", "Suci", "Nurul", "Aisyah", "Rini"],
-               "L": ["Andi", "Rahmat", "Ilham", "Syamsul", "Arif", "Baso", "Yusran", "Fajar", "Dimas", "Rizal"]}
+FIRST_NAMES = {codes.Sex.FEMALE: ["Sitti", "Nur", "Hasna", "Fitri", "Rosmini", "Jumriah", "Marlina", "Darma", "Ayu",
+                                  "Wulan", "Rahma", "Indah", "Suci", "Nurul", "Aisyah", "Rini"],
+               codes.Sex.MALE: ["Andi", "Rahmat", "Ilham", "Syamsul", "Arif", "Baso", "Yusran", "Fajar", "Dimas",
+                                "Rizal"]}
 SURNAMES = ["Demo", "Contoh", "Sintetis", "Rekaan", "Fiktif"]
 V = codes.ViolenceType
 # (violence type, weight): the demo shares of domain.md section 6; "lainnya" takes the remainder.
@@ -139,7 +140,7 @@ def _plans(rng: random.Random, now: datetime) -> list[Plan]:
 
 
 def _victim(rng: random.Random, plan: Plan, index: int, villages: list[Region]) -> services.VictimData:
-    sex = "P" if (not plan.child or rng.random() < 0.7) else "L"
+    sex = codes.Sex.FEMALE if (not plan.child or rng.random() < 0.7) else codes.Sex.MALE
     age = rng.randint(3, 17) if plan.child else rng.randint(19, 52)
     home = rng.choice(villages) if villages else None
     education = (codes.Education.SD if age < 13 else codes.Education.SLTP if age < 16 else codes.Education.SLTA
@@ -168,8 +169,8 @@ def _perpetrator(rng: random.Random, plan: Plan) -> services.PerpetratorData:
         relationship = rng.choice([codes.Relationship.NEIGHBOUR, codes.Relationship.PARTNER_FRIEND,
                                    codes.Relationship.OTHER])
     age = rng.randint(14, 17) if plan.child_perpetrator else rng.randint(22, 58)
-    return services.PerpetratorData(sex="L" if rng.random() < 0.88 else "P", age=age,
-                                    name=f"{rng.choice(FIRST_NAMES['L'])} {rng.choice(SURNAMES)}",
+    return services.PerpetratorData(sex=codes.Sex.MALE if rng.random() < 0.88 else codes.Sex.FEMALE, age=age,
+                                    name=f"{rng.choice(FIRST_NAMES[codes.Sex.MALE])} {rng.choice(SURNAMES)}",
                                     is_child=plan.child_perpetrator, relationships={0: relationship})
 
 

@@ -353,6 +353,11 @@ class PreventionActivity(ParticipantCounts, TimeStampedModel):
         return f"K-{self.pk}"
 
     @property
+    def is_campaign(self) -> bool:
+        """A social-media campaign counts reach and engagement instead of participants."""
+        return self.kind == ActivityKind.SOCIAL_MEDIA
+
+    @property
     def area_label(self) -> str:
         if self.village_id:
             return self.village.name

@@ -25,7 +25,10 @@ from cases.selectors import cases_visible_to
 from referrals.models import Referral
 from referrals.services import takes_part_in_referrals
 
-INBOX_TABS = ("baru", "diterima", "diproses", "selesai", "ditolak", "terlambat")
+OVERDUE_TAB = "terlambat"  # a tab, not a status: unanswered referrals past their answer time
+STATUS_TABS = (Referral.Status.NEW, Referral.Status.ACCEPTED, Referral.Status.IN_PROGRESS, Referral.Status.DONE,
+               Referral.Status.DECLINED)
+INBOX_TABS = (*STATUS_TABS, OVERDUE_TAB)
 
 
 def referrals_visible_to(*, user: User) -> QuerySet[Referral]:
@@ -55,7 +58,7 @@ def referral_inbox(*, user: User, tab: str = "", urgency: str = "", service: str
     referrals = (Referral.objects.filter(receiving_agency_id=user.agency_id)
                  .exclude(status=Referral.Status.REVOKED)
                  .select_related("sending_agency").prefetch_related("requested_services"))
-    if tab == "terlambat":
+    if tab == OVERDUE_TAB:
         referrals = referrals.filter(_overdue_q(timezone.now()))
     elif tab in INBOX_TABS:
         referrals = referrals.filter(status=tab)
@@ -74,8 +77,8 @@ def inbox_counts(*, user: User) -> dict[str, int]:
         return dict.fromkeys(INBOX_TABS, 0)
     now = timezone.now()
     counts = Referral.objects.filter(receiving_agency_id=user.agency_id).aggregate(
-        **{tab: Count("id", filter=Q(status=tab)) for tab in INBOX_TABS if tab != "terlambat"},
-        terlambat=Count("id", filter=_overdue_q(now)))
+        **{tab: Count("id", filter=Q(status=tab)) for tab in STATUS_TABS},
+        **{OVERDUE_TAB: Count("id", filter=_overdue_q(now))})
     return counts
 
 

@@ -32,8 +32,8 @@ from referrals.services import ReferralError
 from referrals.sharing import SHARED_LABELS, receiving_agencies, shared_rows, shared_rows_for
 
 PAGE_SIZE = 25
-TAB_LABELS = [(status, Referral.Status(status).label) for status in ("baru", "diterima", "diproses", "selesai",
-                                                                       "ditolak")] + [("terlambat", _lazy("Terlambat"))]
+TAB_LABELS = [(status, status.label) for status in selectors.STATUS_TABS] + [(selectors.OVERDUE_TAB,
+                                                                              _lazy("Terlambat"))]
 
 
 def _get_referral(request: HttpRequest, pk: int) -> Referral:
@@ -49,8 +49,8 @@ def _page(request: HttpRequest, queryset):
 @requires(Capability.REFERRAL_INBOX)
 def inbox(request: HttpRequest) -> HttpResponse:
     """The receiving agency's referrals, by tab: new, accepted, in progress, done, declined, overdue."""
-    tab = request.GET.get("tab", "baru")
-    tab = tab if tab in selectors.INBOX_TABS or tab == "semua" else "baru"
+    tab = request.GET.get("tab", Referral.Status.NEW)
+    tab = tab if tab in selectors.INBOX_TABS or tab == "semua" else Referral.Status.NEW
     form = InboxFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     referrals = selectors.referral_inbox(user=request.user, tab=tab, urgency=filters.get("urgency", ""),
