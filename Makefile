@@ -79,6 +79,7 @@ test: install-dev system-packages browser
 
 lint: install-dev
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # Refresh the translation catalogues after adding strings (then fill in locale/*/LC_MESSAGES/django.po).
 messages: install
