@@ -39,7 +39,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from core.audit import audit_record
+from core.audit import SYSTEM_ACTOR, audit_record
 
 FORMAT = 1
 ARCHIVE_GLOB = "simpul-backup-*.tar.enc"
@@ -270,7 +270,7 @@ def backup_create(*, directory: Path | None = None, key: str | None = None) -> P
     final = directory / f"simpul-backup-{now:%Y%m%d-%H%M%S}.tar.enc"
     partial = directory / f".{final.name}.partial"
     with transaction.atomic():  # committed before the snapshot: the archive holds its own audit record
-        audit_record(actor="sistem", action="backup.create", object_label=final.name,
+        audit_record(actor=SYSTEM_ACTOR, action="backup.create", object_label=final.name,
                      details={"archive": final.name, "engine": vendor})
     # The plain dump stays next to the database and files it copies, never beside the encrypted archives.
     with tempfile.TemporaryDirectory(prefix=".backup-", dir=settings.VAR_DIR) as work:
@@ -422,7 +422,7 @@ def backup_restore(*, archive: Path, key: str | None = None) -> dict:
                               "it) before the next attempt.") from error
         raise
     with transaction.atomic():
-        audit_record(actor="sistem", action="backup.restore", object_label=archive.name,
+        audit_record(actor=SYSTEM_ACTOR, action="backup.restore", object_label=archive.name,
                      details={"archive": archive.name, "created_at": header.get("created_at"),
                               "tables": len(counts), "files": len(written)})
     return {"created_at": header.get("created_at"), "tables": counts, "files": written}

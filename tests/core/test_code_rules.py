@@ -50,3 +50,21 @@ def test_the_scan_finds_a_raw_comparison():
     assert _raw_comparisons('if referral.status == "baru" or tab in ("baru",):\n    pass\n', values) == [
         (1, "baru"), (1, "baru")]
     assert _raw_comparisons("if referral.status == Referral.Status.NEW:\n    pass\n", values) == []
+
+
+def _literal_actors(source: str) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "audit_record":
+            found += [(node.lineno, kw.value.value) for kw in node.keywords
+                      if kw.arg == "actor" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str)]
+    return found
+
+
+def test_the_system_actor_is_named_by_its_one_constant():
+    """Jobs and commands write core.audit.SYSTEM_ACTOR (or actor=None), never a spelling of their own."""
+    offences = [f"{path.relative_to(ROOT)}:{line}: actor={value!r}"
+                for config in OUR_APPS for path in Path(config.path).rglob("*.py") if "migrations" not in path.parts
+                for line, value in _literal_actors(path.read_text())]
+    assert offences == []
+    assert _literal_actors('audit_record(actor="jadwal", action="x")\n') == [(1, "jadwal")]
