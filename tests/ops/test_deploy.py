@@ -45,6 +45,12 @@ def _database_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'deploy.sqlite3'}"
 
 
+def _outside_tests(environ) -> dict:
+    # The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE for Playwright; a production process never has
+    # it (check --deploy rightly fails on it), so it is not passed on.
+    return {k: v for k, v in environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def _run(env: dict, *args: str) -> subprocess.CompletedProcess:
     result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=180)
@@ -74,7 +80,7 @@ def _cookies(response) -> SimpleCookie:
 def static_root(tmp_path_factory) -> Path:
     """collectstatic with DEBUG=0 (the manifest storage refuses any reference to a missing file), once."""
     root = tmp_path_factory.mktemp("deploy") / "static"
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": HOST,
+    env = {**_outside_tests(os.environ), "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": HOST,
            "STATIC_ROOT": str(root)}
     _run(env, "collectstatic", "--noinput", "-v0")
     assert (root / "staticfiles.json").exists()
@@ -83,7 +89,8 @@ def static_root(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def production_env(tmp_path, static_root) -> dict:
-    keep = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}}
+    keep = {k: v for k, v in _outside_tests(os.environ).items()
+            if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}}
     env = {**keep, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "0",
            "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": HOST, "BEHIND_HTTPS_PROXY": "1",
            "DATABASE_URL": _database_url(tmp_path), "STATIC_ROOT": str(static_root),
