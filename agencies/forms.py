@@ -1,7 +1,6 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region, Role, User
@@ -52,16 +51,20 @@ class AgencyForm(forms.ModelForm):
         self.helper = _helper(_("Simpan"))
 
 
-class UserCreateForm(forms.ModelForm):
-    password = forms.CharField(label=_("Kata sandi awal"), widget=forms.PasswordInput(render_value=True),
-                               help_text=password_validators_help_text_html())
+ROLE_HELP = _("Peran yang membuka data korban (kasus, rujukan, catatan PUSPAGA) berlaku setelah disetujui "
+              "koordinator lembaga tujuan.")
 
+
+class UserCreateForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["username", "first_name", "last_name", "email", "phone", "role", "agency"]
+        help_texts = {"email": _("Pengguna membuat kata sandinya sendiri dari tautan yang dikirim ke email ini."),
+                      "role": ROLE_HELP}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
         self.fields["agency"].required = True
         self.fields["agency"].queryset = Agency.objects.filter(is_active=True)
         self.helper = _helper(_("Buat pengguna"))
@@ -71,11 +74,24 @@ class UserUpdateForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email", "phone", "role", "agency", "is_active"]
+        help_texts = {"role": ROLE_HELP}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].required = True
         self.helper = _helper(_("Simpan"))
+
+
+class RoleChangeDecisionForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan penolakan (wajib bila ditolak)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.add_input(Submit("approve", _("Setujui perubahan akses"), css_class="btn-success"))
+        self.helper.add_input(Submit("refuse", _("Tolak"), css_class="btn-outline-danger"))
 
 
 class UserFilterForm(forms.Form):

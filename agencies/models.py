@@ -117,3 +117,74 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return self.is_authenticated and self.is_active and self.role in roles
+
+
+class RoleChangeRequest(TimeStampedModel):
+    """A change of a staff account's access: its role, agency, activation or e-mail address.
+
+    The system administrator manages accounts but does not give access to survivors' data on its own word
+    (two-person rule): a change that opens case content, a change of the administrator's own role, and a new
+    address for someone who sees case content (a reset link sent there would hand the account over) wait,
+    PENDING, for a supervisor who is neither the requester nor the account holder. Other changes are recorded
+    APPLIED at once, so every change of access has a row the supervisors are told of.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "menunggu", _("Menunggu persetujuan")
+        APPROVED = "disetujui", _("Disetujui dan berlaku")
+        REFUSED = "ditolak", _("Ditolak")
+        APPLIED = "berlaku", _("Berlaku tanpa persetujuan")
+        WITHDRAWN = "diganti", _("Digantikan perubahan lain")
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_changes", verbose_name=_("akun"))
+    # A new account: created inactive (or, needing no approval, active at once) with the role asked for.
+    new_account = models.BooleanField(_("akun baru"), default=False)
+    # The account as it was when the change was asked.
+    previous_role = models.CharField(_("peran semula"), max_length=12, choices=Role.choices)
+    previous_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                        verbose_name=_("lembaga semula"))
+    previous_is_active = models.BooleanField(_("aktif semula"), default=False)
+    previous_email = models.EmailField(_("email semula"), blank=True)
+    # The account as the change makes it.
+    role = models.CharField(_("peran"), max_length=12, choices=Role.choices)
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("lembaga"))
+    is_active = models.BooleanField(_("aktif"), default=True)
+    email = models.EmailField(_("email"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("diajukan oleh"))
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("diputuskan oleh"))
+    decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+    refusal_reason = models.TextField(_("alasan penolakan"), blank=True)
+    # The status the supervisors were last told of: inbox, a layer above this app, sends the notices (a small
+    # table: its relay compares the two columns without an index).
+    notified_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("perubahan akses")
+        verbose_name_plural = _("perubahan akses")
+        constraints = [
+            # One open request per account: a newer change replaces (withdraws) the older one. Its index also
+            # serves "the pending change of this account" on the user's page.
+            models.UniqueConstraint(fields=["user"], condition=models.Q(status="menunggu"),
+                                    name="role_change_one_pending"),
+            # The two-person rule, kept by the database too: the decider is neither requester nor holder.
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True)
+                | (~models.Q(decided_by=models.F("requested_by")) & ~models.Q(decided_by=models.F("user"))),
+                name="role_change_second_person"),
+        ]
+        indexes = [
+            # A supervisor's queue: the changes at their agency by status, newest first.
+            models.Index(fields=["agency", "status", "-created_at"], name="role_change_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"AK-{self.pk}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"AK-{self.pk}"

@@ -1,9 +1,13 @@
 """Reads of agencies, staff and regions."""
 
-from django.conf import settings
-from django.db.models import Q, QuerySet
+from collections.abc import Iterable
 
-from agencies.models import Agency, Region, User
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from agencies.models import Agency, Region, RoleChangeRequest, User
+from core.codes import AgencyType
+from core.policy import Capability, can, staff_who_can
 
 
 def agencies_search(*, query: str = "", agency_type: str = "", service: str = "", kecamatan: str = "",
@@ -46,3 +50,56 @@ def users_search(*, query: str = "", role: str = "", agency_id: int | None = Non
     if agency_id:
         users = users.filter(agency_id=agency_id)
     return users.order_by("username")
+
+
+# --- Changes of access (the two-person rule) ---------------------------------------------------------------
+
+def _coordinating_agencies() -> QuerySet[Agency]:
+    """The UPTD PPA of the district Simpul serves: it coordinates the referral network."""
+    return Agency.objects.filter(Q(district_id=settings.DISTRICT_CODE) | Q(district__isnull=True),
+                                 agency_type=AgencyType.UPTD_PPA, is_active=True)
+
+
+def role_change_approvers(*, agency: Agency | None, exclude_ids: Iterable[int | None] = ()) -> QuerySet[User]:
+    """Who may approve a change of access at `agency`: its supervisors; for an agency without one (the police,
+    a hospital, a village, the office), the supervisors of the district's UPTD PPA, which coordinates the
+    network. `exclude_ids` (the requester and the account holder) never approve."""
+    approvers = User.objects.filter(staff_who_can(Capability.ROLE_APPROVE)).exclude(
+        pk__in=[pk for pk in exclude_ids if pk is not None])
+    if agency is not None:
+        own = approvers.filter(agency=agency)
+        if own.exists():
+            return own
+    return approvers.filter(agency__in=_coordinating_agencies())
+
+
+def role_changes_visible_to(*, user) -> QuerySet[RoleChangeRequest]:
+    """The changes of access a user may read: every one for the administrator who asks them; for a
+    supervisor, those at their agency (to it or away from it), and, at the coordinating UPTD PPA, those at
+    agencies with no other supervisor to decide them."""
+    changes = RoleChangeRequest.objects.select_related("user", "agency", "previous_agency", "requested_by",
+                                                       "decided_by")
+    if can(user, Capability.USER_MANAGE):
+        return changes
+    if not can(user, Capability.ROLE_APPROVE):
+        return changes.none()
+    scope = Q(agency_id=user.agency_id) | Q(previous_agency_id=user.agency_id)
+    if _coordinating_agencies().filter(pk=user.agency_id).exists():
+        deciders_there = User.objects.filter(staff_who_can(Capability.ROLE_APPROVE), agency=OuterRef("agency")) \
+            .exclude(pk=OuterRef("user")).exclude(pk=OuterRef("requested_by"))
+        scope |= ~Exists(deciders_there)
+    return changes.filter(scope)
+
+
+def role_change_pending(*, user: User) -> RoleChangeRequest | None:
+    """The change of this account's access still waiting for approval, if any."""
+    return RoleChangeRequest.objects.filter(user=user, status=RoleChangeRequest.Status.PENDING) \
+        .select_related("agency").first()
+
+
+def role_change_may_decide(*, user, change: RoleChangeRequest) -> bool:
+    """May this user approve or refuse this change (the page shows the buttons; the service checks again)?"""
+    return (change.status == RoleChangeRequest.Status.PENDING and user.pk not in (change.user_id,
+                                                                                   change.requested_by_id)
+            and role_change_approvers(agency=change.agency, exclude_ids=(change.user_id, change.requested_by_id))
+            .filter(pk=user.pk).exists())

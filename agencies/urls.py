@@ -13,5 +13,7 @@ urlpatterns = [
     path("pengguna/", views.user_list, name="user_list"),
     path("pengguna/baru/", views.user_create, name="user_create"),
     path("pengguna/<int:pk>/", views.user_edit, name="user_edit"),
-    path("pengguna/<int:pk>/sandi/", views.user_password, name="user_password"),
+    path("pengguna/<int:pk>/tautan-sandi/", views.user_password_link, name="user_password_link"),
+    path("akses/", views.role_change_list, name="role_change_list"),
+    path("akses/<int:pk>/", views.role_change_detail, name="role_change"),
 ]

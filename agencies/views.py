@@ -1,18 +1,30 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from agencies import services
-from agencies.forms import AgencyForm, DirectoryFilterForm, UserCreateForm, UserFilterForm, UserUpdateForm
-from agencies.models import Agency, User
-from agencies.selectors import agencies_search, users_search
+from agencies.forms import (
+    AgencyForm,
+    DirectoryFilterForm,
+    RoleChangeDecisionForm,
+    UserCreateForm,
+    UserFilterForm,
+    UserUpdateForm,
+)
+from agencies.models import Agency, RoleChangeRequest, User
+from agencies.selectors import (
+    agencies_search,
+    role_change_may_decide,
+    role_change_pending,
+    role_changes_visible_to,
+    users_search,
+)
 from core.access import get_in_scope_or_404
-from core.policy import Capability, requires
+from core.policy import Capability, can, requires
 
 PAGE_SIZE = 25
 
@@ -62,10 +74,14 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AgencyForm(request.POST or None, instance=agency)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        services.agency_update(agency=agency, actor=request.user, services=data.pop("services"),
-                               kecamatan=data.pop("kecamatan"), **data)
-        messages.success(request, _("Perubahan lembaga %(name)s tersimpan.") % {"name": agency.name})
-        return redirect("agencies:manage_list")
+        try:
+            services.agency_update(agency=agency, actor=request.user, services=data.pop("services"),
+                                   kecamatan=data.pop("kecamatan"), **data)
+        except services.AccessError as error:
+            form.add_error("agency_type", str(error))
+        else:
+            messages.success(request, _("Perubahan lembaga %(name)s tersimpan.") % {"name": agency.name})
+            return redirect("agencies:manage_list")
     return render(request, "agencies/agency_form.html", {"form": form, "title": _("Ubah lembaga")})
 
 
@@ -82,11 +98,18 @@ def user_create(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error("password", error)
+            user = services.user_create(actor=request.user, request=request, **form.cleaned_data)
+        except services.AccessError as error:
+            form.add_error(None, str(error))
         else:
-            messages.success(request, _("Pengguna %(username)s dibuat.") % {"username": user.username})
+            pending = role_change_pending(user=user)
+            if pending:
+                messages.warning(request, _("Akun %(username)s dibuat, belum aktif: perannya membuka data korban, "
+                                            "jadi menunggu persetujuan koordinator (%(number)s).")
+                                 % {"username": user.username, "number": pending})
+            else:
+                messages.success(request, _("Akun %(username)s dibuat. Tautan untuk membuat kata sandi dikirim ke "
+                                            "emailnya.") % {"username": user.username})
             return redirect("agencies:user_list")
     return render(request, "agencies/user_form.html", {"form": form, "title": _("Tambah pengguna")})
 
@@ -95,22 +118,70 @@ def user_create(request: HttpRequest) -> HttpResponse:
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_in_scope_or_404(User.objects.select_related("agency"), pk=pk)
     form = UserUpdateForm(request.POST or None, instance=user)
-    password_form = SetPasswordForm(user)
     if request.method == "POST" and form.is_valid():
-        # The form has already copied its values onto `user`; the service records and saves them.
-        services.user_update(user=user, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Perubahan pengguna %(username)s tersimpan.") % {"username": user.username})
+        # The form has already copied its values onto `user`; the service reloads it with what it saved.
+        services.user_update(user=user, actor=request.user, request=request, **form.cleaned_data)
+        pending = role_change_pending(user=user)
+        if pending and pending.requested_by_id == request.user.pk:
+            messages.warning(request, _("Perubahan pengguna %(username)s tersimpan, kecuali akses barunya: itu "
+                                        "menunggu persetujuan koordinator (%(number)s).")
+                             % {"username": user.username, "number": pending})
+        else:
+            messages.success(request, _("Perubahan pengguna %(username)s tersimpan.") % {"username": user.username})
         return redirect("agencies:user_list")
-    return render(request, "agencies/user_form.html",
-                  {"form": form, "password_form": password_form, "edited": user, "title": _("Ubah pengguna")})
+    return render(request, "agencies/user_form.html", {"form": form, "edited": user, "title": _("Ubah pengguna"),
+                                                       "pending": role_change_pending(user=user)})
 
 
 @requires(Capability.USER_MANAGE)
-def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+@require_POST
+def user_password_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """The administrator never sets another person's password: it sends them a link to set their own."""
     user = get_in_scope_or_404(User.objects.all(), pk=pk)
-    form = SetPasswordForm(user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.user_set_password(user=user, actor=request.user, password=form.cleaned_data["new_password1"])
-        messages.success(request, _("Kata sandi %(username)s diganti.") % {"username": user.username})
-        return redirect("agencies:user_edit", pk=user.pk)
-    return render(request, "agencies/user_password.html", {"form": form, "edited": user})
+    try:
+        services.user_password_link_send(user=user, actor=request.user, request=request)
+    except services.AccessError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Tautan untuk mengatur kata sandi dikirim ke email %(username)s.")
+                         % {"username": user.username})
+    return redirect("agencies:user_edit", pk=user.pk)
+
+
+def _may_read_role_changes(user) -> bool:
+    return can(user, Capability.USER_MANAGE) or can(user, Capability.ROLE_APPROVE)
+
+
+@login_required
+def role_change_list(request: HttpRequest) -> HttpResponse:
+    """Changes of staff access: those waiting for a decision first, then the latest decided."""
+    if not _may_read_role_changes(request.user):
+        raise Http404
+    changes = role_changes_visible_to(user=request.user)
+    pending = changes.filter(status=RoleChangeRequest.Status.PENDING).order_by("created_at")
+    done = changes.exclude(status=RoleChangeRequest.Status.PENDING)
+    return render(request, "agencies/role_change_list.html", {"pending": pending, "page": _page(request, done)})
+
+
+@login_required
+def role_change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One change of access; its approval or refusal by a supervisor who is neither requester nor holder."""
+    if not _may_read_role_changes(request.user):
+        raise Http404
+    change = get_in_scope_or_404(role_changes_visible_to(user=request.user), pk=pk)
+    may_decide = role_change_may_decide(user=request.user, change=change)
+    form = RoleChangeDecisionForm(request.POST or None) if may_decide else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            if "refuse" in request.POST:
+                services.role_change_refuse(change=change, actor=request.user, reason=form.cleaned_data["reason"],
+                                            request=request)
+                messages.success(request, _("Perubahan akses %(number)s ditolak.") % {"number": change})
+            else:
+                services.role_change_approve(change=change, actor=request.user, request=request)
+                messages.success(request, _("Perubahan akses %(number)s disetujui dan berlaku.") % {"number": change})
+        except services.AccessError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("agencies:role_change", pk=change.pk)
+    return render(request, "agencies/role_change_detail.html", {"change": change, "form": form})

@@ -26,3 +26,7 @@ BEAT_SCHEDULE["referral-deadlines"] = {
 # quietest hour, and done before the 02:00 reports. It runs on a worker of the default queue, which needs
 # pg_dump and the private file folder.
 BEAT_SCHEDULE["backup-nightly"] = {"task": "core.tasks.backup_nightly_task", "schedule": crontab(minute=0, hour=1)}
+
+# Changes of staff access: the supervisors are told right after each change; this catches any change whose
+# notices were not sent then (the broker was down). Claimed per row, so a doubled run tells once.
+BEAT_SCHEDULE["role-change-notices"] = {"task": "inbox.tasks.role_change_notices_task", "schedule": 60.0}

@@ -39,6 +39,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Direktori lembaga"), "agencies:directory", None, "building", group=MORE),
     NavItem(_("Kelola lembaga"), "agencies:manage_list", C.AGENCY_MANAGE, "gear", group=MORE),
     NavItem(_("Kelola pengguna"), "agencies:user_list", C.USER_MANAGE, "people", group=MORE),
+    NavItem(_("Persetujuan akses"), "agencies:role_change_list", C.ROLE_APPROVE, "shield-check", group=MORE),
     NavItem(_("Kalender kerja"), "core:workday_calendar", C.CALENDAR_MANAGE, "calendar-week", group=MORE),
     NavItem(_("Jejak audit"), "core:audit_list", C.AUDIT_VIEW, "journal-text", group=MORE),
     NavItem(_("Cakupan pencegahan"), "prevention:coverage", C.PREVENTION_OVERSEE, "map", group=STATISTICS),

@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Role
+from agencies.models import Role, User
 from core.codes import AgencyType
 
 
@@ -54,7 +54,8 @@ class Capability(StrEnum):
     AUDIT_VIEW = "audit.view"  # the audit log of the user's agency
     AUDIT_VIEW_ALL = "audit.view_all"  # the whole audit log
     AGENCY_MANAGE = "agency.manage"
-    USER_MANAGE = "user.manage"
+    USER_MANAGE = "user.manage"  # accounts and their details; access to case content only as a request
+    ROLE_APPROVE = "role.approve"  # the second person: approve or refuse a change of an account's access
     CALENDAR_MANAGE = "calendar.manage"  # correct the working-day calendar (holidays, cuti bersama)
 
 
@@ -172,6 +173,7 @@ POLICY: dict[str, RolePolicy] = {
                      C.CASE_APPROVE_CONSENT, C.CASE_VIEW_READS, C.REFERRAL_SEND, C.REFERRAL_LEGAL_BASIS,
                      C.NOTIFICATION_VIEW, C.REPORT_VIEW, C.REPORT_INTERNAL, C.PREVENTION_OVERSEE, C.AUDIT_VIEW)
         | allow(C.REFERRAL_INBOX, where=not_at(*NO_CASE_ACCESS_AGENCY_TYPES))
+        | allow(C.ROLE_APPROVE, where=WITH_AGENCY)
         | allow(C.REFERRAL_REFER_IN, where=FROM_OTHER_DISTRICT)
         | allow(C.PREVENTION_ACTIVITIES, where=WITH_AGENCY),
         home=HomePage(_("Beranda koordinator"),
@@ -261,6 +263,26 @@ def staff_who_can(capability: Capability | str, *, prefix: str = "") -> Q:
     if q is None:
         return Q(**{f"{prefix}pk__in": []})
     return q & Q(**{f"{prefix}is_active": True})
+
+
+# The capabilities that open a survivor's data: case files, the intake queue (the family's summary), the
+# referrals an agency receives (their shared snapshots), and PUSPAGA session notes (a family's counselling).
+CASE_CONTENT = frozenset({Capability.CASE_WORK, Capability.CASE_VIEW_OWN, Capability.CASE_VIEW_UNIT,
+                          Capability.CASE_INTAKE, Capability.REFERRAL_INBOX, Capability.PREVENTION_PUSPAGA})
+
+
+def role_sees_case_content(role: str, agency) -> bool:
+    """Would an active account of `role` at `agency` (None: no agency) open any survivor's data?
+
+    Giving such an access is what the two-person rule holds for a supervisor's approval (agencies.services).
+    """
+    probe = User(role=role, agency=agency, is_active=True)  # unsaved: only the role and agency are asked
+    return any(can(probe, capability) for capability in CASE_CONTENT)
+
+
+def sees_case_content(user) -> bool:
+    """Does this (active, signed-in) user open any survivor's data?"""
+    return _active(user) and any(can(user, capability) for capability in CASE_CONTENT)
 
 
 def home_for(user) -> HomePage:

@@ -8,7 +8,7 @@ rather than texts registered by each app, or a message stored in the row:
 - a text corrected or translated later applies to old notices too (a stored message would freeze it);
 - no registration at start-up that an app could forget, and `makemessages` finds every text in one file;
 - it is the one place to check that no text carries a survivor's data: parameters are numbers, agency
-  names and code values only, because the e-mail leaves our servers.
+  names and code values (urgency, role) only, because the e-mail leaves our servers.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from agencies.models import Role
 from core.codes import Urgency
 
 
@@ -40,6 +41,11 @@ class Kind(models.TextChoices):
     CLOSURE_REFUSED = "terminasi_ditolak", gettext_lazy("Terminasi ditolak")
     # A statistics report is ready (reports app).
     REPORT_READY = "laporan", gettext_lazy("Laporan statistik siap")
+    # A change of a staff account's access (agencies.RoleChangeRequest), to the agency's supervisors.
+    ROLE_CHANGE_PENDING = "akses_menunggu", gettext_lazy("Perubahan akses menunggu persetujuan")
+    ROLE_CHANGE_APPROVED = "akses_disetujui", gettext_lazy("Perubahan akses disetujui")
+    ROLE_CHANGE_REFUSED = "akses_ditolak", gettext_lazy("Perubahan akses ditolak")
+    ROLE_CHANGE_APPLIED = "akses_berlaku", gettext_lazy("Perubahan akses berlaku")
 
 
 TEXTS: dict[str, Callable[[dict], str]] = {
@@ -61,6 +67,13 @@ TEXTS: dict[str, Callable[[dict], str]] = {
     Kind.CLOSURE_REFUSED: lambda p: _("Terminasi kasus %(number)s ditolak koordinator; alasannya ada di "
                                       "halaman kasus.") % p,
     Kind.REPORT_READY: lambda p: _("Laporan %(report)s siap diunduh.") % p,
+    Kind.ROLE_CHANGE_PENDING: lambda p: _("Perubahan akses %(number)s menunggu persetujuan koordinator: peran "
+                                          "%(role)s di %(agency)s.") % p,
+    Kind.ROLE_CHANGE_APPROVED: lambda p: _("Perubahan akses %(number)s disetujui dan berlaku: peran %(role)s di "
+                                           "%(agency)s.") % p,
+    Kind.ROLE_CHANGE_REFUSED: lambda p: _("Perubahan akses %(number)s ditolak koordinator; alasannya ada di "
+                                          "halamannya.") % p,
+    Kind.ROLE_CHANGE_APPLIED: lambda p: _("Perubahan akses %(number)s berlaku: peran %(role)s di %(agency)s.") % p,
 }
 
 
@@ -69,6 +82,11 @@ def notification_text(kind: str, params: dict) -> str:
     values = dict(params)
     if "urgency" in values:
         values["urgency"] = Urgency(values["urgency"]).label if values["urgency"] in Urgency.values else ""
+    if "role" in values:
+        try:
+            values["role"] = Role(values["role"]).label
+        except ValueError:  # a role since removed: its code
+            pass
     try:
         return TEXTS[kind](values)
     except KeyError:

@@ -1,6 +1,8 @@
 """Writes of the inbox: every hand-off between apps goes through here.
 
 - `notify` is the one way to tell people something (the bell, and an e-mail queued after commit);
+- `role_change_notices_send` tells the supervisors of each change of a staff account's access (agencies records
+  the changes; it is a layer below inbox, so inbox reads them and sends the notices);
 - `intake_request_create` puts a referral in into the UPTD PPA's intake queue and always tells the intake
   staff who act on it; `intake_request_register` and `intake_request_decline` are the queue's two answers.
 Services are atomic and write their audit event in the same transaction (conventions.md).
@@ -13,11 +15,13 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, User
+from agencies.models import Agency, RoleChangeRequest, User
+from agencies.selectors import role_change_approvers
 from core import codes
 from core.audit import audit_record
 from core.policy import Capability, staff_who_can
@@ -98,6 +102,50 @@ def notification_open(*, notification: Notification, actor: User) -> str:
 def notifications_mark_all_read(*, actor: User) -> int:
     """Mark every unread notification of the user read."""
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- Changes of staff access (agencies.RoleChangeRequest) ---------------------------------------------
+
+ROLE_CHANGE_KINDS = {
+    RoleChangeRequest.Status.PENDING: Kind.ROLE_CHANGE_PENDING,
+    RoleChangeRequest.Status.APPROVED: Kind.ROLE_CHANGE_APPROVED,
+    RoleChangeRequest.Status.REFUSED: Kind.ROLE_CHANGE_REFUSED,
+    RoleChangeRequest.Status.APPLIED: Kind.ROLE_CHANGE_APPLIED,
+}
+
+
+def role_change_notices_send() -> int:
+    """Tell the agency's supervisors of every change of access whose present status they have not heard of
+    (requested, approved, refused, applied); the requester hears of the decision. Returns the notices sent.
+
+    Run after each change (agencies kicks it after commit) and periodically (config.schedule), so a change
+    saved while the broker was down is still told; each row is claimed, so a run twice tells once.
+    """
+    due = (RoleChangeRequest.objects.filter(status__in=list(ROLE_CHANGE_KINDS))
+           .exclude(notified_status=F("status")).values_list("pk", flat=True))
+    return sum(len(_role_change_notify(change_id)) for change_id in list(due))
+
+
+@transaction.atomic
+def _role_change_notify(change_id: int) -> list[Notification]:
+    change = (RoleChangeRequest.objects.select_for_update(of=("self",)).select_related("agency")
+              .get(pk=change_id))
+    if change.notified_status == change.status:
+        return []  # another run told them first
+    change.notified_status = change.status
+    change.save(update_fields=["notified_status"])
+    holder_and_requester = (change.user_id, change.requested_by_id)
+    recipients = list(role_change_approvers(agency=change.agency, exclude_ids=holder_and_requester))
+    if change.previous_agency_id and change.previous_agency_id != change.agency_id:
+        # The supervisors of the agency the account leaves hear of it too.
+        recipients += role_change_approvers(agency=change.previous_agency, exclude_ids=holder_and_requester) \
+            .filter(agency_id=change.previous_agency_id)
+    if change.status in (RoleChangeRequest.Status.APPROVED, RoleChangeRequest.Status.REFUSED):
+        recipients.append(change.requested_by)
+    return notify(recipients=recipients, kind=ROLE_CHANGE_KINDS[change.status],
+                  link=reverse("agencies:role_change", args=[change.pk]), exclude=change.decided_by,
+                  params={"number": str(change), "role": change.role,
+                          "agency": change.agency.name if change.agency else "—"})
 
 
 # --- Intake requests (referrals in to the UPTD PPA) ---------------------------------------------------

@@ -12,3 +12,11 @@ def notification_email_task(notification_id: int) -> bool:
     from inbox.services import notification_email_send
 
     return notification_email_send(notification_id=notification_id)
+
+
+@shared_task(name="inbox.tasks.role_change_notices_task")
+def role_change_notices_task() -> int:
+    """Tell the supervisors of changes of staff access not told yet (agencies kicks it after each change)."""
+    from inbox.services import role_change_notices_send
+
+    return role_change_notices_send()
