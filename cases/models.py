@@ -8,17 +8,26 @@ Glossary: korban = victim, pelaku = perpetrator, pendampingan = accompaniment, a
 terminasi = closure, rujukan = referral, pengaduan = complaint.
 
 Personal data (name, NIK, birth date, address, phone, chronology) lives only in the fields marked
-PERSONAL below. Lists, URLs, logs and audit labels use `Case.number` and `Victim.survivor_code`.
+PERSONAL below, encrypted at rest (core.crypto). Lists, URLs, logs and audit labels use `Case.number` and
+`Victim.survivor_code`. A birth date is kept only to show and to check duplicates: the age and SIMFONI age
+group at the incident, which the statistics count, are stored in plain beside it.
 """
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region
 from core import codes
+from core.crypto import (
+    EncryptedCharField,
+    EncryptedDateField,
+    EncryptedTextField,
+    blind_index,
+    encrypted_storage,
+    normalised_name,
+)
 from core.models import TimeStampedModel
 
 
@@ -35,9 +44,9 @@ class Case(TimeStampedModel):
     # Intake (penerimaan pengaduan)
     received_at = models.DateTimeField(_("waktu pengaduan diterima"))
     intake_channel = models.CharField(_("sumber pengaduan"), max_length=16, choices=codes.IntakeChannel.choices)
-    reporter_name = models.CharField(_("nama pelapor"), max_length=150, blank=True)  # PERSONAL
+    reporter_name = EncryptedCharField(_("nama pelapor"), max_length=150, blank=True)  # PERSONAL
     reporter_relation = models.CharField(_("hubungan pelapor dengan korban"), max_length=100, blank=True)
-    reporter_contact = models.CharField(_("kontak pelapor"), max_length=100, blank=True)  # PERSONAL
+    reporter_contact = EncryptedCharField(_("kontak pelapor"), max_length=100, blank=True)  # PERSONAL
     intake_request = models.OneToOneField("inbox.IntakeRequest", null=True, blank=True, on_delete=models.SET_NULL,
                                           related_name="case", verbose_name=_("rujukan masuk"))
 
@@ -121,7 +130,7 @@ class Incident(TimeStampedModel):
     is_kdrt = models.BooleanField(_("KDRT (kekerasan dalam rumah tangga)"), default=False)
     tpks_forms = models.JSONField(_("bentuk TPKS"), default=list, blank=True)  # codes.TpksForm values
     tppo_elements = models.JSONField(_("unsur TPPO"), default=list, blank=True)  # codes.TppoElement values
-    chronology = models.TextField(_("kronologi"), blank=True)  # PERSONAL
+    chronology = EncryptedTextField(_("kronologi"), blank=True)  # PERSONAL
 
     class Meta:
         indexes = [
@@ -140,9 +149,9 @@ class Victim(TimeStampedModel):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="victims")
     survivor_code = models.CharField(_("kode penyintas"), max_length=16, unique=True)
-    name = models.CharField(_("nama korban"), max_length=150)  # PERSONAL
-    nik = models.CharField(_("NIK"), max_length=16, blank=True)  # PERSONAL
-    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)  # PERSONAL
+    name = EncryptedCharField(_("nama korban"), max_length=150)  # PERSONAL
+    nik = EncryptedCharField(_("NIK"), max_length=16, blank=True)  # PERSONAL
+    birth_date = EncryptedDateField(_("tanggal lahir"), null=True, blank=True)  # PERSONAL
     # The age and its SIMFONI group at the incident date are fixed at intake: re-running a report later
     # never moves a victim to another group (domain.md section 9).
     age_at_incident = models.PositiveSmallIntegerField(_("usia saat kejadian"))
@@ -161,8 +170,12 @@ class Victim(TimeStampedModel):
                                           on_delete=models.PROTECT, related_name="+")
     address_village = models.ForeignKey(Region, verbose_name=_("desa domisili"), null=True, blank=True,
                                         on_delete=models.PROTECT, related_name="+")
-    address_detail = models.CharField(_("alamat"), max_length=255, blank=True)  # PERSONAL
-    phone = models.CharField(_("telepon"), max_length=40, blank=True)  # PERSONAL
+    address_detail = EncryptedCharField(_("alamat"), max_length=255, blank=True)  # PERSONAL
+    phone = EncryptedCharField(_("telepon"), max_length=40, blank=True)  # PERSONAL
+    # Blind indexes (core.crypto): keyed HMACs of the NIK and of name + birth date, for the duplicate check
+    # at intake; the encrypted columns themselves cannot be compared in the database.
+    nik_lookup = models.CharField(max_length=64, blank=True, editable=False)
+    name_birth_lookup = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["id"]
@@ -170,9 +183,8 @@ class Victim(TimeStampedModel):
         verbose_name_plural = _("korban")
         indexes = [
             # Possible-duplicate check at intake: the same NIK, or the same name and birth date.
-            models.Index(fields=["nik"], name="victim_nik_idx"),
-            # (case-insensitive on the name: staff type names in any case).
-            models.Index(Upper("name"), "birth_date", name="victim_name_birth_idx"),
+            models.Index(fields=["nik_lookup"], name="victim_nik_lookup_idx"),
+            models.Index(fields=["name_birth_lookup"], name="victim_name_birth_lookup_idx"),
         ]
 
     def __str__(self) -> str:
@@ -181,6 +193,13 @@ class Victim(TimeStampedModel):
     @property
     def audit_label(self) -> str:
         return self.survivor_code
+
+    @staticmethod
+    def lookup_keys(*, nik: str, name: str, birth_date) -> dict[str, str]:
+        """The blind-index values for a NIK and a name with birth date (case- and spacing-insensitive name)."""
+        name_birth = f"{normalised_name(name)}|{birth_date.isoformat()}" if name.strip() and birth_date else ""
+        return {"nik_lookup": blind_index("victim.nik", nik.strip()),
+                "name_birth_lookup": blind_index("victim.name_birth", name_birth)}
 
 
 class VictimViolence(models.Model):
@@ -198,7 +217,7 @@ class VictimViolence(models.Model):
 
 class Perpetrator(TimeStampedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="perpetrators")
-    name = models.CharField(_("nama pelaku"), max_length=150, blank=True)  # PERSONAL
+    name = EncryptedCharField(_("nama pelaku"), max_length=150, blank=True)  # PERSONAL
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=codes.Sex.choices)
     age = models.PositiveSmallIntegerField(_("usia"), null=True, blank=True)
     # Known to be a child even when the exact age is not: decides mediation vs diversion (UU 11/2012 SPPA).
@@ -247,7 +266,7 @@ class Assessment(TimeStampedModel):
     need_safety = models.BooleanField(_("keamanan"), default=False)
     need_shelter = models.BooleanField(_("rumah aman / penampungan"), default=False)
     risk_level = models.CharField(_("tingkat risiko"), max_length=8, choices=codes.RiskLevel.choices)
-    notes = models.TextField(_("catatan asesmen"), blank=True)  # PERSONAL
+    notes = EncryptedTextField(_("catatan asesmen"), blank=True)  # PERSONAL
 
     class Meta:
         ordering = ["-assessed_at"]
@@ -306,7 +325,7 @@ class Accompaniment(TimeStampedModel):
     kind = models.CharField(_("jenis pendampingan"), max_length=16, choices=codes.AccompanimentKind.choices)
     accompanied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("didampingi oleh"),
                                        on_delete=models.PROTECT, related_name="+")
-    notes = models.TextField(_("catatan"), blank=True)  # PERSONAL
+    notes = EncryptedTextField(_("catatan"), blank=True)  # PERSONAL
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -321,7 +340,7 @@ class Consent(TimeStampedModel):
     # Agency types the victim agreed to share identifying data with (codes.AgencyType values).
     sharing_agency_types = models.JSONField(_("boleh dibagikan kepada"), default=list, blank=True)
     given_by = models.CharField(_("diberikan oleh"), max_length=12, choices=codes.ConsentGiver.choices)
-    given_by_name = models.CharField(_("nama pemberi persetujuan"), max_length=150, blank=True)  # PERSONAL
+    given_by_name = EncryptedCharField(_("nama pemberi persetujuan"), max_length=150, blank=True)  # PERSONAL
     legal_basis = models.TextField(_("dasar hukum / alasan"), blank=True)
     form_version = models.CharField(_("versi formulir"), max_length=32)
     given_at = models.DateTimeField(_("waktu persetujuan"))
@@ -350,10 +369,10 @@ class Mediation(TimeStampedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mediations")
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="+")
     mediator = models.CharField(_("mediator"), max_length=150)
-    parties = models.TextField(_("para pihak"))  # PERSONAL
+    parties = EncryptedTextField(_("para pihak"))  # PERSONAL
     held_on = models.DateField(_("tanggal mediasi"))
-    record = models.TextField(_("berita acara"), blank=True)  # PERSONAL
-    agreement = models.TextField(_("kesepakatan"), blank=True)  # PERSONAL
+    record = EncryptedTextField(_("berita acara"), blank=True)  # PERSONAL
+    agreement = EncryptedTextField(_("kesepakatan"), blank=True)  # PERSONAL
     follow_up_on = models.DateField(_("tanggal pemantauan kesepakatan"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                     related_name="+")
@@ -365,7 +384,7 @@ class Mediation(TimeStampedModel):
 class CaseNote(TimeStampedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    text = models.TextField(_("catatan"))  # PERSONAL
+    text = EncryptedTextField(_("catatan"))  # PERSONAL
 
     class Meta:
         ordering = ["-created_at"]
@@ -376,8 +395,8 @@ class Attachment(TimeStampedModel):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     document_type = models.CharField(_("jenis dokumen"), max_length=24, choices=codes.DocumentType.choices)
-    file = models.FileField(_("berkas"), upload_to="cases/%Y/%m/")
-    original_name = models.CharField(max_length=255)
+    file = models.FileField(_("berkas"), upload_to="cases/%Y/%m/", storage=encrypted_storage)
+    original_name = EncryptedCharField(max_length=255)  # PERSONAL: often carries the name
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,

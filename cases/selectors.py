@@ -5,7 +5,6 @@ from datetime import date, datetime
 
 from django.db.models import Case as Case_
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Upper
 from django.utils import timezone
 
 from agencies.models import User
@@ -176,21 +175,20 @@ def possible_duplicates(*, user: User, victims: list[tuple[str, str, date | None
     """
     if not (can(user, Capability.CASE_INTAKE) and user.agency_id):
         return []
-    by_nik = {nik for nik, _name, _birth in victims if nik}
-    by_name = {(name.strip().upper(), birth) for _nik, name, birth in victims if name.strip() and birth}
+    # Compared through the blind index (core.crypto): the NIK, name and birth date are encrypted at rest.
+    keys = [Victim.lookup_keys(nik=nik, name=name, birth_date=birth) for nik, name, birth in victims]
+    by_nik = {key["nik_lookup"] for key in keys if key["nik_lookup"]}
+    by_name = {key["name_birth_lookup"] for key in keys if key["name_birth_lookup"]}
     if not (by_nik or by_name):
         return []
-    condition = Q(nik__in=by_nik) if by_nik else Q(pk__in=[])
-    for name, birth in by_name:
-        condition |= Q(name_upper=name, birth_date=birth)
-    rows = (Victim.objects.filter(case__agency_id=user.agency_id).annotate(name_upper=Upper("name"))
-            .filter(condition).select_related("case").only("id", "nik", "name", "birth_date", "survivor_code",
-                                                            "case__id", "case__number")
+    rows = (Victim.objects.filter(case__agency_id=user.agency_id)
+            .filter(Q(nik_lookup__in=by_nik) | Q(name_birth_lookup__in=by_name))
+            .select_related("case").only("id", "nik_lookup", "survivor_code", "case__id", "case__number")
             .order_by("case__number"))
     if exclude_case_id:
         rows = rows.exclude(case_id=exclude_case_id)
     return [DuplicateMatch(v.case_id, v.case.number, v.survivor_code,
-                           "nik" if v.nik and v.nik in by_nik else "nama_tanggal_lahir") for v in rows]
+                           "nik" if v.nik_lookup in by_nik else "nama_tanggal_lahir") for v in rows]
 
 
 # --- Home page counts ---------------------------------------------------------------------------

@@ -172,7 +172,8 @@ def case_register(*, actor: User, agency: Agency, received_at: datetime, intake_
             sex=data.sex, education=data.education, occupation=data.occupation, marital_status=data.marital_status,
             has_disability=data.has_disability, disability_kinds=list(data.disability_kinds),
             address_kecamatan=data.address_kecamatan, address_village=data.address_village,
-            address_detail=data.address_detail, phone=data.phone)
+            address_detail=data.address_detail, phone=data.phone,
+            **Victim.lookup_keys(nik=data.nik, name=data.name, birth_date=data.birth_date))
         VictimViolence.objects.bulk_create(
             [VictimViolence(victim=victim, violence_type=t) for t in sorted(set(data.violence_types))])
         saved_victims.append(victim)

@@ -229,6 +229,16 @@ BACKUP_KEY = os.environ.get("SIMPUL_BACKUP_KEY", "")
 BACKUP_DIR = Path(os.environ.get("SIMPUL_BACKUP_DIR", VAR_DIR / "backups"))
 BACKUP_KEEP = env_int("SIMPUL_BACKUP_KEEP", 14)
 
+# Encryption at rest (core.crypto): SIMPUL_FIELD_KEYS encrypts personal fields and uploaded files (comma-separated
+# base64 keys, the first encrypts, all decrypt; `manage.py rotate_keys` moves every row to the first);
+# SIMPUL_BLIND_INDEX_KEY keys the HMAC behind exact lookups (NIK, name with birth date). Both are apart from
+# SECRET_KEY and SIMPUL_BACKUP_KEY; `manage.py rotate_keys --generate-key` makes one. Fixed keys only when DEBUG.
+FIELD_KEYS = env_list("SIMPUL_FIELD_KEYS")
+BLIND_INDEX_KEY = os.environ.get("SIMPUL_BLIND_INDEX_KEY", "")
+if DEBUG:
+    FIELD_KEYS = FIELD_KEYS or ["c2ltcHVsLWRldmVsb3BtZW50LWZpZWxkLWtleS0wMDE"]  # "simpul-development-field-key-001"
+    BLIND_INDEX_KEY = BLIND_INDEX_KEY or "c2ltcHVsLWRldmVsb3BtZW50LWluZGV4LWtleS0wMDE"
+
 # Production hardening; each can be relaxed from the environment for an HTTP-only intranet.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY", False) else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

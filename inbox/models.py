@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from core import codes
+from core.crypto import EncryptedCharField, EncryptedTextField
 from core.models import TimeStampedModel
 from inbox.kinds import Kind, notification_text
 
@@ -30,8 +31,8 @@ class IntakeRequest(TimeStampedModel):
     source_label = models.CharField(_("rujukan dari"), max_length=120, blank=True)
     urgency = models.CharField(_("urgensi"), max_length=8, choices=codes.Urgency.choices,
                                default=codes.Urgency.NORMAL)
-    summary = models.TextField(_("ringkasan"))  # PERSONAL (may describe the family)
-    contact_hint = models.CharField(_("cara menghubungi"), max_length=255, blank=True)  # PERSONAL
+    summary = EncryptedTextField(_("ringkasan"))  # PERSONAL (may describe the family)
+    contact_hint = EncryptedCharField(_("cara menghubungi"), max_length=255, blank=True)  # PERSONAL
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")

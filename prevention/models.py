@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region
 from core import codes
+from core.crypto import EncryptedTextField, encrypted_storage
 from core.models import TimeStampedModel
 
 
@@ -229,7 +230,7 @@ class PatbmActivityPhoto(TimeStampedModel):
     """Documentation of an activity; stored under the private media root, served by an access-checked view."""
 
     activity = models.ForeignKey(PatbmActivity, on_delete=models.CASCADE, related_name="photos")
-    image = models.FileField(_("foto"), upload_to=_photo_path)
+    image = models.FileField(_("foto"), upload_to=_photo_path, storage=encrypted_storage)
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
     width = models.PositiveIntegerField()
@@ -258,7 +259,7 @@ class PuspagaSession(TimeStampedModel):
     counsellor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("konselor"), on_delete=models.PROTECT,
                                    related_name="puspaga_sessions")
     # CONFIDENTIAL: read only by the PUSPAGA staff of `agency`; never copied into a referral.
-    notes = models.TextField(_("catatan sesi"), blank=True)
+    notes = EncryptedTextField(_("catatan sesi"), blank=True)  # PERSONAL (encrypted at rest)
     referred_to_uptd = models.BooleanField(_("dirujuk ke UPTD PPA"), default=False)
     referred_at = models.DateTimeField(_("waktu dirujuk"), null=True, blank=True)
     referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from core import codes
+from core.crypto import EncryptedJSONField, EncryptedTextField
 from core.models import TimeStampedModel
 
 
@@ -50,7 +51,7 @@ class Referral(TimeStampedModel):
     reason = models.TextField(_("alasan rujukan"))  # shared with the receiving agency; the form asks for no names
 
     # The snapshot of what the receiving agency sees (see referrals.sharing.SharedSummary).
-    shared = models.JSONField(_("data yang dibagikan"), default=dict)
+    shared = EncryptedJSONField(_("data yang dibagikan"), default=dict)
     shares_identity = models.BooleanField(_("nama dan kontak korban dibagikan"), default=False)
     consent = models.ForeignKey("cases.Consent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                 verbose_name=_("persetujuan yang menjadi dasar"))
@@ -173,7 +174,7 @@ class ReferralMessage(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("pesan"))  # may hold personal data: shown only while the referral is active
+    text = EncryptedTextField(_("pesan"))  # may hold personal data: shown only while the referral is active
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
