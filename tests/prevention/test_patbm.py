@@ -121,7 +121,8 @@ def test_photos_are_stored_privately_without_their_location(patbm_staff, private
     path = private_media / photo.image.name
     assert path.exists() and str(path).startswith(str(private_media))
     assert "Ani" not in photo.image.name  # the uploaded file's own name is not kept
-    with Image.open(path) as stored:
+    assert path.read_bytes()[:3] != b"\xff\xd8\xff"  # on disk only ciphertext (core.crypto), not a JPEG
+    with photo.image.open("rb") as opened, Image.open(opened) as stored:
         assert stored.format == "JPEG" and stored.size == (64, 48)
         assert dict(stored.getexif()) == {}  # no camera, no GPS position
 
