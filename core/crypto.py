@@ -33,6 +33,7 @@ from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db import models
+from django.db.models.lookups import Exact
 
 PREFIX = "sv1$"
 FILE_MAGIC = b"SPF1"
@@ -168,6 +169,17 @@ def normalised_name(name: str) -> str:
 
 # --- model fields ----------------------------------------------------------------------------------
 
+class BlankExact(Exact):
+    """`field=""` (blank) works on an encrypted column; `field="a value"` would compare with a fresh ciphertext
+    and silently match nothing, so it is refused."""
+
+    def get_prep_lookup(self):
+        if self.rhs not in ("", None):
+            raise FieldError(f"{self.lhs.target.aad()} is encrypted: compare values in Python or through a blind "
+                             "index, not in the database.")
+        return super().get_prep_lookup()
+
+
 class EncryptedMixin:
     """Stores the value encrypted in a text column; the Python side keeps the plain field's behaviour."""
 
@@ -199,7 +211,7 @@ class EncryptedMixin:
     def get_lookup(self, lookup_name):
         if lookup_name not in self.allowed_lookups:
             raise FieldError(f"{self.aad()} is encrypted: look it up through its blind index, not `{lookup_name}`.")
-        return super().get_lookup(lookup_name)
+        return BlankExact if lookup_name == "exact" else super().get_lookup(lookup_name)
 
     def get_transform(self, lookup_name):
         raise FieldError(f"{self.aad()} is encrypted: `{lookup_name}` cannot run in the database.")

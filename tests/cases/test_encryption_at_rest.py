@@ -121,3 +121,6 @@ def test_encrypted_columns_refuse_lookups_that_would_silently_match_nothing(db):
 
     with pytest.raises(FieldError, match="blind index"):
         list(Victim.objects.filter(name__icontains="Melati"))
+    with pytest.raises(FieldError, match="encrypted"):
+        list(Victim.objects.exclude(name="Melati Rahasiani"))
+    assert not Victim.objects.filter(nik="").exists()  # "blank or not" still works
