@@ -9,8 +9,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("cases", "0005_intakerequest_moves_to_inbox"), ("inbox", "0001_initial"),
-          ("prevention", "0002_intakerequest_moves_to_inbox"), ("referrals", "0005_notification_moves_to_inbox")]
+BEFORE = [("cases", "0005_intakerequest_moves_to_inbox"),
+          ("inbox", "0002_notification_kinds_for_access_approval"), ("prevention", "0002_intakerequest_moves_to_inbox"),
+          ("referrals", "0005_notification_moves_to_inbox")]
 PDF = b"%PDF-1.4\n% LAMPIRAN-LAMA\n%%EOF\n"
 
 

@@ -95,6 +95,7 @@ def production_env(tmp_path, static_root) -> dict:
            "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": HOST, "BEHIND_HTTPS_PROXY": "1",
            "DATABASE_URL": _database_url(tmp_path), "STATIC_ROOT": str(static_root),
            "SIMPUL_VAR_DIR": str(tmp_path / "var"), "SIMPUL_BACKUP_KEY": secrets.token_urlsafe(32),
+           "SIMPUL_FIELD_KEYS": secrets.token_urlsafe(32), "SIMPUL_BLIND_INDEX_KEY": secrets.token_urlsafe(32),
            "REDIS_URL": "", "GUNICORN_WORKERS": "2"}
     if connection.vendor != "postgresql":
         _run(env, "migrate", "--noinput", "-v0")
