@@ -13,6 +13,19 @@ BEAT_SCHEDULE: dict = {
     "report-annual": {"task": "reports.tasks.report_schedule_task", "args": ("tahunan",),
                       "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year=1)},
 }
+# REPORT_SCHEDULE_KINDS limits the scheduled reports to the kinds listed (e.g. "bulanan"; empty for none). The
+# heal job catches up only what is scheduled here.
+if os.environ.get("REPORT_SCHEDULE_KINDS") is not None:
+    _kinds = {kind.strip() for kind in os.environ["REPORT_SCHEDULE_KINDS"].split(",")}
+    BEAT_SCHEDULE = {name: entry for name, entry in BEAT_SCHEDULE.items()
+                     if entry["task"] != "reports.tasks.report_schedule_task" or entry["args"][0] in _kinds}
+
+# Self-healing reports: queue again a report whose worker was killed (its lease lapsed) or whose job was lost
+# with the queue, and make a scheduled report whose run was missed (database down at 02:00). Each report is
+# claimed by a conditional UPDATE, so a doubled run is harmless; a tick not run within its interval is dropped.
+_heal_seconds = float(os.environ.get("REPORT_HEAL_CHECK_SECONDS", "60"))
+BEAT_SCHEDULE["report-heal"] = {"task": "reports.tasks.report_heal_task", "schedule": _heal_seconds,
+                                "options": {"expires": _heal_seconds}}
 
 # Referral deadlines: mark overdue referrals and escalate the long-unanswered ones. The job claims each row,
 # so a doubled or late run is harmless. REFERRAL_DEADLINE_CHECK_SECONDS shortens the interval (the worker

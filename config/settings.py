@@ -179,7 +179,13 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # on another host (`celery -A config worker -Q reports`). A worker started without -Q consumes both queues.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = (Queue("celery"), Queue("reports"))
-CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "reports"}}
+CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "reports"},
+                      # The reports heal job is light and must not wait behind long renders on a busy report worker.
+                      "reports.tasks.report_heal_task": {"queue": "celery"}}
+# A worker process whose memory passed this (KiB) after a task is replaced by a fresh one: WeasyPrint and
+# Pango keep what a large report made them allocate. The kernel's OOM killer remains the hard ceiling; a report
+# killed by it is put back by its lease (REPORT_LEASE_SECONDS). Prefork pool only.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 400_000)
 CELERY_BEAT_SCHEDULE: dict = {}  # filled by config.schedule, the one place that lists periodic jobs
 
 CACHES = {
@@ -210,6 +216,24 @@ DISTRICT_CODE = os.environ.get("DISTRICT_CODE", "73.22")
 
 # Published reports hide counts from 1 to this threshold (shown "<3" for 2), with complementary suppression.
 REPORT_SUPPRESSION_THRESHOLD = env_int("REPORT_SUPPRESSION_THRESHOLD", 2)
+# Self-healing report runs (reports.services.reports_heal, beat every REPORT_HEAL_CHECK_SECONDS, config/schedule.py).
+# A run past the soft limit fails with its reason (and is retried); past the hard limit its process is killed.
+REPORT_TASK_SOFT_TIME_LIMIT = env_int("REPORT_TASK_SOFT_TIME_LIMIT", 240)
+REPORT_TASK_TIME_LIMIT = env_int("REPORT_TASK_TIME_LIMIT", 300)
+# A run renews its lease at each step; not renewed for this long (worker killed), the report is queued again.
+# At least the hard time limit, so a live run never loses its lease (checked by reports.checks).
+REPORT_LEASE_SECONDS = env_int("REPORT_LEASE_SECONDS", 360)
+# Queued this long and never started: the job was lost (Redis restarted without persistence) and is sent again.
+# A job still waiting behind others is harmless to send twice: the second finds the report done or leased.
+REPORT_QUEUE_LOST_SECONDS = env_int("REPORT_QUEUE_LOST_SECONDS", 900)
+# Runs lost (lease lapsed) before the report is failed rather than queued again: a report that exhausts the
+# worker's memory every time must not loop for ever.
+REPORT_MAX_RECOVERIES = env_int("REPORT_MAX_RECOVERIES", 3)
+# A failed scheduled report (nobody will press its retry button) is tried again this often, up to this many runs.
+REPORT_CATCH_UP_RETRY_MINUTES = env_int("REPORT_CATCH_UP_RETRY_MINUTES", 30)
+REPORT_CATCH_UP_MAX_ATTEMPTS = env_int("REPORT_CATCH_UP_MAX_ATTEMPTS", 10)
+# Fault tests only, 0 otherwise: the render step waits this long, so a test can kill the worker mid-render.
+REPORT_RENDER_DELAY_SECONDS = float(os.environ.get("REPORT_RENDER_DELAY_SECONDS") or 0)
 
 # Time standards of case handling (domain.md section 2). Permen PPPA 2/2022 via the district SOP:
 # high risk is served at once, medium risk within about 6 hours; a complaint is followed up within

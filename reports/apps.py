@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Laporan")
+
+    def ready(self) -> None:
+        from reports import checks  # noqa: F401  (registers the system checks)

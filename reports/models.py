@@ -4,14 +4,24 @@ A report is identified by kind, period and edition; generating it again adds a n
 old ones. Each row records its run: status, attempts, duration, the reason of a failure, the file under
 the private media root, the file's SHA-256 and the verification code printed in the PDF.
 Reports hold aggregate figures only, never a survivor's data.
+
+A run holds a lease on its report (`lease_token`, renewed at each step until `lease_expires_at`): a worker
+killed mid-run stops renewing, and the heal job (reports.services.reports_heal) puts the report back in the
+queue once the lease has expired. Only the holder of the current lease may complete or fail the report.
 """
+
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+
+# A report queued longer than this without starting is shown as held up (a worker usually starts in seconds).
+HELD_UP_AFTER = timedelta(minutes=1)
 
 
 class Report(TimeStampedModel):
@@ -55,6 +65,15 @@ class Report(TimeStampedModel):
     verification_code = models.CharField(_("kode verifikasi"), max_length=19, unique=True)
     # The headline figures as printed (shown on the verification page); aggregate and suppressed as printed.
     summary = models.JSONField(_("ringkasan"), default=dict, blank=True)
+    # When the job was last sent to the queue: a report queued long ago and never started lost its message.
+    queued_at = models.DateTimeField(_("masuk antrean"), null=True, blank=True)
+    # The lease of the run making the report: a random token per run (only its holder may finish the report),
+    # the process holding it (host:pid) and the time it lapses unless renewed.
+    lease_token = models.CharField(_("token sewa"), max_length=32, blank=True)
+    leased_by = models.CharField(_("dikerjakan oleh"), max_length=100, blank=True)
+    lease_expires_at = models.DateTimeField(_("sewa berakhir"), null=True, blank=True)
+    # How many times the heal job put the report back after a lost run; past a limit it is failed instead.
+    recoveries = models.PositiveSmallIntegerField(_("pemulihan"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -69,10 +88,17 @@ class Report(TimeStampedModel):
             models.CheckConstraint(condition=~Q(status="selesai") | ~Q(file=""), name="report_done_has_file"),
             models.CheckConstraint(condition=~Q(status="gagal") | ~Q(failure_reason=""),
                                    name="report_failed_has_reason"),
+            # A run in progress always holds a lease, so the heal job can tell a live run from a dead one.
+            models.CheckConstraint(condition=~Q(status="berjalan") | (Q(lease_expires_at__isnull=False)
+                                                                     & ~Q(lease_token="")),
+                                   name="report_running_has_lease"),
         ]
         indexes = [
             # The reports page lists the newest runs first.
             models.Index(fields=["-created_at"], name="report_created_idx"),
+            # The heal job's scan for queued and running reports (a handful among all versions ever made).
+            models.Index(fields=["status"], condition=Q(status__in=["antre", "berjalan"]),
+                         name="report_unfinished_idx"),
         ]
 
     def __str__(self) -> str:
@@ -85,6 +111,19 @@ class Report(TimeStampedModel):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def lease_lapsed(self, now: datetime) -> bool:
+        """Running, but its run stopped renewing the lease (the worker was killed or lost the database)."""
+        return self.status == self.Status.RUNNING and (self.lease_expires_at is None or self.lease_expires_at <= now)
+
+    @property
+    def is_held_up(self) -> bool:
+        """Not done and not moving: queued a while without starting, or running on a lapsed lease. The page
+        then offers the retry button (the heal job would put it back too, a little later)."""
+        now = timezone.now()
+        if self.status == self.Status.QUEUED:
+            return self.queued_at is None or now - self.queued_at > HELD_UP_AFTER
+        return self.lease_lapsed(now)
 
     @property
     def filename(self) -> str:

@@ -1,17 +1,22 @@
-"""Writes of the reports app: requesting, generating, retrying and downloading reports."""
+"""Writes of the reports app: requesting, generating, retrying, healing and downloading reports."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import logging
+import os
+import secrets
+import socket
 import time
+from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,7 +73,7 @@ def _new_version(*, kind: str, period: Period, edition: str, actor: User | None,
                 version = latest + 1
                 return Report.objects.create(
                     kind=kind, period=period.code, period_start=period.start, period_end=period.end,
-                    edition=edition, version=version, trigger=trigger, requested_by=actor,
+                    edition=edition, version=version, trigger=trigger, requested_by=actor, queued_at=timezone.now(),
                     verification_code=verification_code_for(kind=kind, period=period.code, edition=edition,
                                                              version=version))
         except IntegrityError:
@@ -81,30 +86,32 @@ def _new_version(*, kind: str, period: Period, edition: str, actor: User | None,
 
 
 def _queue(report: Report) -> None:
-    """Send the job after commit. When it cannot be sent (broker down) or, with Celery eager, when it failed
-    in-process, the report row already says so: the page shows "gagal" and offers a retry."""
+    """Send the job after commit (the row records when: `queued_at`, set by the caller)."""
+    report_id = report.pk
+    transaction.on_commit(lambda: _send_job(report_id))
+
+
+def _send_job(report_id: int) -> None:
+    """Send one report's job to the queue. When the broker is down the report stays queued, its `queued_at`
+    cleared: the heal job sends it at its next tick once the queue is back (nothing is stuck, nothing lost).
+    With Celery eager (no broker: `make run`, the tests) the job runs here, with the retries the task declares."""
     from reports.tasks import report_generate_task
 
-    def send() -> None:
-        try:
-            if report_generate_task.app.conf.task_always_eager:
-                # In-process (no broker, `make run` and the tests): the retries the task declares, without the
-                # waits. Celery's eager mode with propagation raises the first Retry instead of retrying.
-                for _attempt in range(1 + report_generate_task.max_retries):
-                    try:
-                        report_generate(report_id=report.pk)
-                        break
-                    except Exception:
-                        continue
-            else:
-                report_generate_task.delay(report.pk)
-        except Exception as error:
-            logger.warning("report %s: job not completed: %s", report.pk, type(error).__name__)
-            Report.objects.filter(pk=report.pk, status=Report.Status.QUEUED).update(
-                status=Report.Status.FAILED, failure_reason=_("Antrean tugas tidak tersedia: %(error)s")
-                % {"error": type(error).__name__})
-
-    transaction.on_commit(send)
+    try:
+        if report_generate_task.app.conf.task_always_eager:
+            # Celery's eager mode with propagation raises the first Retry instead of retrying: retry here,
+            # without the waits.
+            for _attempt in range(1 + report_generate_task.max_retries):
+                try:
+                    report_generate(report_id=report_id)
+                    break
+                except Exception:
+                    continue
+        else:
+            report_generate_task.delay(report_id)
+    except Exception as error:
+        logger.warning("report %s: job not sent, the heal job will send it: %s", report_id, type(error).__name__)
+        Report.objects.filter(pk=report_id, status=Report.Status.QUEUED).update(queued_at=None)
 
 
 @transaction.atomic
@@ -130,8 +137,11 @@ def report_request(*, actor: User | None, kind: str, period_code: str, edition: 
 
 
 @transaction.atomic
-def report_schedule(*, kind: str, today=None) -> list[Report]:
-    """The beat job: the reports of the last complete period, both editions, once (idempotent)."""
+def report_schedule(*, kind: str, today=None, late: bool = False) -> list[Report]:
+    """The beat job: the reports of the last complete period, both editions, once (idempotent).
+
+    `late` marks a catch-up by the heal job (the run at the scheduled time was missed: database or worker down).
+    """
     period = Period.last_complete(kind, today or timezone.localdate())
     made = []
     for edition in (Report.Edition.PUBLISHED, Report.Edition.INTERNAL):
@@ -145,77 +155,273 @@ def report_schedule(*, kind: str, today=None) -> list[Report]:
         except IntegrityError:
             continue
         audit_record(actor=SYSTEM_ACTOR, action="report.schedule", obj=report,
-                     details={"kind": kind, "period": period.code, "edition": edition})
+                     details={"kind": kind, "period": period.code, "edition": edition, "late": late})
         _queue(report)
         made.append(report)
     return made
 
 
-def report_generate(*, report_id: int) -> Report:
-    """Compute and render one report and store its PDF; a failure is recorded with its reason and raised."""
+# --- Runs: a lease per run, renewed at each step -------------------------------------------------------
+
+class LeaseLost(Exception):
+    """Another run took the report over (this one's lease lapsed): this run stops and leaves no trace."""
+
+
+def _worker_id() -> str:
+    # host:pid of the process making the report (shown to nobody but operators; the fault tests kill it).
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def _lease_until(now: datetime) -> datetime:
+    return now + timedelta(seconds=settings.REPORT_LEASE_SECONDS)
+
+
+def report_claim(*, report_id: int, now: datetime | None = None) -> str | None:
+    """Take the lease of a report for one run and return its token; None when the report is done or a live run
+    holds it. A conditional UPDATE: two deliveries of the same job (a requeue, a redelivery) never both run."""
+    now = now or timezone.now()
+    token = secrets.token_hex(16)
+    claimed = (Report.objects.filter(pk=report_id).exclude(status=Report.Status.DONE)
+               .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lte=now))
+               .update(status=Report.Status.RUNNING, lease_token=token, leased_by=_worker_id(),
+                       lease_expires_at=_lease_until(now), started_at=now, finished_at=None, failure_reason="",
+                       attempts=F("attempts") + 1, updated_at=now))
+    return token if claimed else None
+
+
+def _renew(report_id: int, token: str) -> None:
+    """The heartbeat: extend this run's lease, or stop the run if the heal job has handed the report on."""
+    if not Report.objects.filter(pk=report_id, status=Report.Status.RUNNING, lease_token=token).update(
+            lease_expires_at=_lease_until(timezone.now())):
+        raise LeaseLost
+
+
+def _pdf_name(report: Report) -> str:
+    # The same name for every run of one version: a re-run after a killed run replaces, never adds, a file.
+    return f"reports/{timezone.localtime(report.created_at):%Y}/{report.filename}"
+
+
+def _store_pdf(name: str, pdf: bytes) -> None:
+    """Write the PDF beside its final name and move it into place, so a run killed while writing leaves no
+    truncated file under the report's name (issue 11: files written to a temporary name, then moved)."""
+    storage = Report._meta.get_field("file").storage
+    try:
+        final = Path(storage.path(name))
+    except NotImplementedError:  # storage without local paths (object storage): its upload is all-or-nothing
+        storage.delete(name)
+        storage.save(name, ContentFile(pdf))
+        return
+    final.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in final.parent.glob(f"{final.name}.part-*"):
+        leftover.unlink(missing_ok=True)  # written by a run killed before its move; the row lock keeps others out
+    temporary = final.with_name(f"{final.name}.part-{secrets.token_hex(4)}")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(pdf)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, final)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _complete(*, report_id: int, token: str, pdf: bytes, summary: dict, seconds: float) -> Report:
+    """Record the finished report once: the conditional UPDATE succeeds for the current lease holder only and
+    locks the row until commit, so the file, the audit event and the notices come from exactly one run."""
+    now = timezone.now()
+    report = Report.objects.get(pk=report_id)
+    name = _pdf_name(report)
     with transaction.atomic():
-        report = Report.objects.select_for_update().get(pk=report_id)
-        if report.status == Report.Status.DONE:
-            return report  # a duplicate delivery of the task: nothing to do
-        report.status, report.started_at = Report.Status.RUNNING, timezone.now()
-        report.attempts += 1
-        report.failure_reason = ""
-        report.save(update_fields=["status", "started_at", "attempts", "failure_reason", "updated_at"])
+        done = Report.objects.filter(pk=report_id, status=Report.Status.RUNNING, lease_token=token).update(
+            status=Report.Status.DONE, file=name, size=len(pdf), sha256=hashlib.sha256(pdf).hexdigest(),
+            summary=summary, finished_at=now, duration_seconds=seconds, lease_token="", lease_expires_at=None,
+            updated_at=now)
+        if not done:
+            raise LeaseLost
+        _store_pdf(name, pdf)  # a failure here rolls the row back: it is then recorded as failed
+        report.refresh_from_db()
+        audit_record(actor=SYSTEM_ACTOR, action="report.generate", obj=report,
+                     details={"seconds": seconds, "size": report.size, "attempt": report.attempts})
+        _notify_ready(report)
+        transaction.on_commit(lambda: report_email_ready(report_id=report_id))
+    return report
+
+
+def report_generate(*, report_id: int) -> Report:
+    """Compute and render one report and store its PDF, holding the report's lease throughout.
+
+    A report that is done, or being made by a live run, is left alone (a duplicate job). A failure is recorded
+    with its reason and raised (the task retries); a run whose lease was taken over stops quietly.
+    """
+    token = report_claim(report_id=report_id)
+    if token is None:
+        return Report.objects.get(pk=report_id)
     began = time.monotonic()
+    report = Report.objects.get(pk=report_id)
     try:
         period = Period.parse(report.kind, report.period)
         stats = compute_statistics(period)
+        _renew(report_id, token)
+        logger.info("report %s: rendering", report_id)
+        if settings.REPORT_RENDER_DELAY_SECONDS:
+            # Fault tests only (0 otherwise): the render step takes this much longer, so that a test can kill
+            # the worker while a report is being rendered. The same code path, only slowed.
+            time.sleep(settings.REPORT_RENDER_DELAY_SECONDS)
         pdf = render_report(period=period, edition=report.edition, verification_code=report.verification_code,
                             version=report.version, stats=stats)
         shown = present(stats, edition=report.edition, with_charts=False)
-        with transaction.atomic():
-            report.file.save(report.filename, ContentFile(pdf), save=False)
-            report.size, report.sha256 = len(pdf), hashlib.sha256(pdf).hexdigest()
-            report.summary = {"period_label": period.label, "headline": shown.headline}
-            report.status, report.finished_at = Report.Status.DONE, timezone.now()
-            report.duration_seconds = round(time.monotonic() - began, 3)
-            report.save()
-            audit_record(actor=SYSTEM_ACTOR, action="report.generate", obj=report,
-                         details={"seconds": report.duration_seconds, "size": report.size})
-            transaction.on_commit(lambda: report_notify_ready(report_id=report.pk))
+        _renew(report_id, token)
+        return _complete(report_id=report_id, token=token, pdf=pdf,
+                         summary={"period_label": period.label, "headline": shown.headline},
+                         seconds=round(time.monotonic() - began, 3))
+    except LeaseLost:
+        logger.warning("report %s: this run lost its lease; another run makes the report", report_id)
+        return Report.objects.get(pk=report_id)
     except Exception as error:  # recorded for the page, then raised so Celery retries
-        logger.exception("report %s failed", report.pk)
-        Report.objects.filter(pk=report.pk).update(
-            status=Report.Status.FAILED, finished_at=timezone.now(),
+        logger.exception("report %s failed", report_id)
+        Report.objects.filter(pk=report_id, lease_token=token).update(
+            status=Report.Status.FAILED, finished_at=timezone.now(), lease_token="", lease_expires_at=None,
             duration_seconds=round(time.monotonic() - began, 3),
             failure_reason=f"{type(error).__name__}: {error}"[:2000] or type(error).__name__)
         raise
-    return report
 
 
 @transaction.atomic
 def report_retry(*, report: Report, actor: User, request=None) -> Report:
-    """Retry a failed report by hand (the same version: it was never made)."""
+    """Retry by hand any report that is not done: failed, queued (its job perhaps lost) or running on a lapsed
+    lease (its worker stopped). A run in progress is not doubled. The same version: it was never made."""
+    now = timezone.now()
     report = Report.objects.select_for_update().get(pk=report.pk)
-    if report.status != Report.Status.FAILED:
-        raise ReportError(_("Hanya laporan yang gagal yang dapat dicoba lagi."))
     _check_edition_allowed(actor=actor, edition=report.edition)
-    report.status = Report.Status.QUEUED
-    report.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action="report.retry", obj=report, request=request)
+    if report.status == Report.Status.DONE:
+        raise ReportError(_("Laporan ini sudah selesai dibuat."))
+    if report.status == Report.Status.RUNNING and not report.lease_lapsed(now):
+        raise ReportError(_("Laporan sedang dibuat. Bila prosesnya terhenti, laporan dicoba lagi otomatis."))
+    previous = report.status
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.QUEUED, queued_at=now, lease_token="",
+                                               lease_expires_at=None, recoveries=0, updated_at=now)
+    report.refresh_from_db()
+    audit_record(actor=actor, action="report.retry", obj=report, request=request, details={"from": previous})
     _queue(report)
     return report
 
 
-def report_notify_ready(*, report_id: int) -> None:
-    """Tell officials (and supervisors for the internal edition) by email that a report is ready; no personal data.
+# --- The heal job ---------------------------------------------------------------------------------------
 
-    The reports page also lists the newest ready reports (the in-app notice).
+SCHEDULE_TASK = "reports.tasks.report_schedule_task"
+
+
+def _scheduled_kinds() -> list[tuple[str, timedelta]]:
+    """The periodic reports in the beat schedule (config/schedule.py owns which and when), each with the time
+    of day it fires on the first day after its period."""
+    kinds = []
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        if entry.get("task") != SCHEDULE_TASK:
+            continue
+        schedule = entry["schedule"]
+        hour, minute = min(getattr(schedule, "hour", None) or {0}), min(getattr(schedule, "minute", None) or {0})
+        kinds.append((entry["args"][0], timedelta(hours=hour, minutes=minute)))
+    return kinds
+
+
+@transaction.atomic
+def _requeue_lapsed(report: Report, *, now: datetime) -> bool:
+    """Put back a report whose run stopped renewing its lease (worker killed), or fail it when that keeps
+    happening (a report that exhausts the worker's memory every time must not loop for ever)."""
+    match = Report.objects.filter(pk=report.pk, status=Report.Status.RUNNING, lease_token=report.lease_token,
+                                  lease_expires_at__lte=now)
+    if report.recoveries >= settings.REPORT_MAX_RECOVERIES:
+        reason = _("Proses pembuatan laporan terhenti %(count)s kali (kehabisan memori atau waktu). "
+                   "Coba lagi nanti atau hubungi pengelola sistem.") % {"count": report.recoveries + 1}
+        if match.update(status=Report.Status.FAILED, failure_reason=reason, finished_at=now, lease_token="",
+                        lease_expires_at=None, updated_at=now):
+            audit_record(actor=SYSTEM_ACTOR, action="report.fail", obj=report, details={"reason": "lease",
+                                                                                      "attempts": report.attempts})
+        return False
+    if not match.update(status=Report.Status.QUEUED, queued_at=now, lease_token="", lease_expires_at=None,
+                        recoveries=F("recoveries") + 1, updated_at=now):
+        return False  # renewed meanwhile, or another heal job got there first
+    audit_record(actor=SYSTEM_ACTOR, action="report.requeue", obj=report,
+                 details={"reason": "lease", "worker": report.leased_by, "attempts": report.attempts})
+    _queue(report)
+    return True
+
+
+@transaction.atomic
+def _requeue_lost(report: Report, *, now: datetime) -> bool:
+    """Send again the job of a report queued long ago and never started (its message was lost with the queue)."""
+    if not Report.objects.filter(pk=report.pk, status=Report.Status.QUEUED, queued_at=report.queued_at).update(
+            queued_at=now, updated_at=now):
+        return False
+    audit_record(actor=SYSTEM_ACTOR, action="report.requeue", obj=report,
+                 details={"reason": "queue", "queued_at": report.queued_at.isoformat() if report.queued_at else None})
+    _queue(report)
+    return True
+
+
+@transaction.atomic
+def _requeue_failed_scheduled(report: Report, *, now: datetime) -> bool:
+    """Try a failed scheduled report again: nobody asked for it, so nobody would press the retry button."""
+    if not Report.objects.filter(pk=report.pk, status=Report.Status.FAILED, finished_at=report.finished_at).update(
+            status=Report.Status.QUEUED, queued_at=now, updated_at=now):
+        return False
+    audit_record(actor=SYSTEM_ACTOR, action="report.requeue", obj=report,
+                 details={"reason": "failed", "attempts": report.attempts})
+    _queue(report)
+    return True
+
+
+def reports_heal(*, now: datetime | None = None) -> dict[str, int]:
+    """The heal job (beat, every REPORT_HEAL_CHECK_SECONDS): no report stays unfinished for ever.
+
+    Catches up the scheduled reports of each due period that do not exist (the run at the scheduled time was
+    missed: database or worker down), puts back runs whose lease lapsed (worker killed) and queued reports
+    whose job was lost (Redis restarted), and retries failed scheduled reports now and then. Each report is
+    claimed by a conditional UPDATE, so a doubled or parallel run of this job queues nothing twice.
     """
-    report = Report.objects.get(pk=report_id)
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    caught_up = sum(len(report_schedule(kind=kind, today=(local - fires).date(), late=True))
+                    for kind, fires in _scheduled_kinds())
+    lapsed = Report.objects.filter(status=Report.Status.RUNNING, lease_expires_at__lte=now)
+    requeued = sum(1 for report in lapsed if _requeue_lapsed(report, now=now))
+    lost_before = now - timedelta(seconds=settings.REPORT_QUEUE_LOST_SECONDS)
+    lost = Report.objects.filter(Q(queued_at__isnull=True) | Q(queued_at__lte=lost_before),
+                                 status=Report.Status.QUEUED)
+    resent = sum(1 for report in lost if _requeue_lost(report, now=now))
+    failed = Report.objects.filter(
+        status=Report.Status.FAILED, trigger=Report.Trigger.SCHEDULE,
+        finished_at__lte=now - timedelta(minutes=settings.REPORT_CATCH_UP_RETRY_MINUTES),
+        attempts__lt=settings.REPORT_CATCH_UP_MAX_ATTEMPTS)
+    retried = sum(1 for report in failed if _requeue_failed_scheduled(report, now=now))
+    return {"caught_up": caught_up, "requeued": requeued, "resent": resent, "retried": retried}
+
+
+# --- Notices --------------------------------------------------------------------------------------------
+
+def _readers(report: Report):
     capability = Capability.REPORT_INTERNAL if report.edition == Report.Edition.INTERNAL else Capability.REPORT_VIEW
-    readers = User.objects.filter(staff_who_can(capability), is_active=True)
+    return User.objects.filter(staff_who_can(capability), is_active=True)
+
+
+def _notify_ready(report: Report) -> None:
+    """The bell: one in-app notice per reader, in the transaction that marks the report done (once per report).
+
+    No e-mail from it: report_email_ready sends one message to all readers at once.
+    """
     label = report.summary.get("period_label", report.period)
-    # The bell: one in-app notice per reader (no e-mail from it: the message below goes to all at once).
-    inbox_services.notify(recipients=readers, kind=inbox_services.Kind.REPORT_READY,
+    inbox_services.notify(recipients=_readers(report), kind=inbox_services.Kind.REPORT_READY,
                           link=reverse("reports:detail", args=[report.pk]), email=False,
                           params={"report": f"{report.get_kind_display().lower()} {label}"})
-    recipients = [user.email for user in readers if user.email]
+
+
+def report_email_ready(*, report_id: int) -> None:
+    """Tell officials (and supervisors for the internal edition) by e-mail that a report is ready; no personal
+    data. The reports page also lists the newest ready reports."""
+    report = Report.objects.get(pk=report_id)
+    label = report.summary.get("period_label", report.period)
+    recipients = [user.email for user in _readers(report) if user.email]
     if not recipients:
         return
     subject = _("Laporan %(kind)s %(period)s siap diunduh") % {"kind": report.get_kind_display().lower(),
