@@ -22,10 +22,11 @@ if os.environ.get("REPORT_SCHEDULE_KINDS") is not None:
 
 # Self-healing reports: queue again a report whose worker was killed (its lease lapsed) or whose job was lost
 # with the queue, and make a scheduled report whose run was missed (database down at 02:00). Each report is
-# claimed by a conditional UPDATE, so a doubled run is harmless; a tick not run within its interval is dropped.
+# claimed by a conditional UPDATE, so a doubled run is harmless; ticks that waited long in the queue (worker
+# down) expire rather than pile up. REPORT_HEAL_CHECK_SECONDS shortens the interval (the fault tests use 1 s).
 _heal_seconds = float(os.environ.get("REPORT_HEAL_CHECK_SECONDS", "60"))
 BEAT_SCHEDULE["report-heal"] = {"task": "reports.tasks.report_heal_task", "schedule": _heal_seconds,
-                                "options": {"expires": _heal_seconds}}
+                                "options": {"expires": max(_heal_seconds, 30.0)}}
 
 # Referral deadlines: mark overdue referrals and escalate the long-unanswered ones. The job claims each row,
 # so a doubled or late run is harmless. REFERRAL_DEADLINE_CHECK_SECONDS shortens the interval (the worker

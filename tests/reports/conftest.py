@@ -15,6 +15,7 @@ from cases import services as case_services
 from cases.models import Case
 from config.celery import app as celery_app
 from core import codes
+from tests.reports import faults
 
 
 def wita(*args) -> datetime:
@@ -127,3 +128,31 @@ def october(caseworker, regions) -> HandBuilt:
         _register(caseworker, received_at=received, occurred_on=received.date(), place=codes.Place.SCHOOL,
                   village_code="73.22.03.2004", victims=one, perpetrators=[])
     return HandBuilt(a, b, c)
+
+
+# --- Fault tests: processes of their own (tests/reports/faults.py) ------------------------------------------
+
+@pytest.fixture
+def redis(tmp_path):
+    """A Redis of the test's own on port 6381."""
+    faults.require()
+    server = faults.Redis(tmp_path / "redis")
+    server.start()
+    yield server
+    server.crash()
+
+
+@pytest.fixture
+def workers(tmp_path):
+    """Start Celery workers (with beat) of the test's own; all are stopped at the end."""
+    started: list[faults.Worker] = []
+
+    def start(env: dict[str, str], **settings: str) -> faults.Worker:
+        worker = faults.Worker(tmp_path, {**env, **settings}, name=f"worker{len(started) + 1}")
+        started.append(worker)
+        worker.start()
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
