@@ -229,9 +229,10 @@ REPORT_QUEUE_LOST_SECONDS = env_int("REPORT_QUEUE_LOST_SECONDS", 900)
 # Runs lost (lease lapsed) before the report is failed rather than queued again: a report that exhausts the
 # worker's memory every time must not loop for ever.
 REPORT_MAX_RECOVERIES = env_int("REPORT_MAX_RECOVERIES", 3)
-# A failed scheduled report (nobody will press its retry button) is tried again this often, up to this many runs.
+# A failed scheduled report (nobody will press its retry button) is tried again this often, until it has had this
+# many runs in all (each time with the task's own three retries): persistent failures then wait for a person.
 REPORT_CATCH_UP_RETRY_MINUTES = env_int("REPORT_CATCH_UP_RETRY_MINUTES", 30)
-REPORT_CATCH_UP_MAX_ATTEMPTS = env_int("REPORT_CATCH_UP_MAX_ATTEMPTS", 10)
+REPORT_CATCH_UP_MAX_ATTEMPTS = env_int("REPORT_CATCH_UP_MAX_ATTEMPTS", 20)
 # Fault tests only, 0 otherwise: the render step waits this long, so a test can kill the worker mid-render.
 REPORT_RENDER_DELAY_SECONDS = float(os.environ.get("REPORT_RENDER_DELAY_SECONDS") or 0)
 
