@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.utils import timezone
 
 from config.schedule import BEAT_SCHEDULE
@@ -252,3 +254,10 @@ def test_the_retry_button_is_hidden_outside_the_report_readers(official, supervi
         assert_hidden(client.post(f"/laporan/berkas/{internal.pk}/coba-lagi/"))
     internal.refresh_from_db()
     assert (internal.status, internal.attempts) == ("berjalan", 1)
+
+
+def test_the_lease_must_outlive_the_hard_time_limit(settings):
+    call_command("check")
+    settings.REPORT_LEASE_SECONDS = settings.REPORT_TASK_TIME_LIMIT - 1
+    with pytest.raises(SystemCheckError, match="REPORT_LEASE_SECONDS must be at least REPORT_TASK_TIME_LIMIT"):
+        call_command("check")
