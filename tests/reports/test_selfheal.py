@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from config.schedule import BEAT_SCHEDULE
 from core.models import AuditEvent
-from referrals.models import Notification
+from inbox.models import Notification
 from reports import services
 from reports.models import Report
 from reports.tasks import report_heal_task
@@ -43,7 +43,8 @@ def files(media) -> list[str]:
 
 
 def notices(report: Report) -> int:
-    return Notification.objects.filter(kind=Notification.Kind.REPORT, link=f"/laporan/berkas/{report.pk}/").count()
+    return Notification.objects.filter(kind=Notification.Kind.REPORT_READY,
+                                       link=f"/laporan/berkas/{report.pk}/").count()
 
 
 def requeues(report: Report, reason: str) -> int:

@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from core.models import AuditEvent
-from referrals.models import Notification
+from inbox.models import Notification
 from reports.models import Report
 from tests.reports import faults
 
@@ -56,7 +56,8 @@ def pdfs(tmp_path) -> list:
 
 
 def notices(report_id: int) -> int:
-    return Notification.objects.filter(kind=Notification.Kind.REPORT, link=f"/laporan/berkas/{report_id}/").count()
+    return Notification.objects.filter(kind=Notification.Kind.REPORT_READY,
+                                       link=f"/laporan/berkas/{report_id}/").count()
 
 
 def done(*report_ids: int):
