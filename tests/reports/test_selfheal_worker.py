@@ -107,14 +107,14 @@ def test_jobs_lost_in_a_redis_restart_or_never_sent_are_sent_by_the_next_tick(re
                                                                              workers, tmp_path):
     # No worker yet: the job of the first report waits in Redis ...
     lost = request_report(env, reader, "2026-10")
-    assert redis.queued() == 1
+    assert redis.queued("reports") == 1
     # ... and is lost when Redis goes down (no persistence). A report requested while it is down is saved,
     # queued, its job not sent.
     redis.crash()
     unsent = request_report(env, reader, "2026-09")
     assert Report.objects.filter(pk=unsent, status=Report.Status.QUEUED, queued_at__isnull=True).exists()
     redis.start()
-    assert redis.queued() == 0
+    assert redis.queued("reports") == 0
 
     worker = workers(env, REPORT_QUEUE_LOST_SECONDS="5")
     faults.wait_for(done(lost, unsent), seconds=180, what=worker.tail)
