@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
@@ -205,12 +206,11 @@ def _store_pdf(name: str, pdf: bytes) -> None:
     """Write the PDF beside its final name and move it into place, so a run killed while writing leaves no
     truncated file under the report's name (issue 11: files written to a temporary name, then moved)."""
     storage = Report._meta.get_field("file").storage
-    try:
-        final = Path(storage.path(name))
-    except NotImplementedError:  # storage without local paths (object storage): its upload is all-or-nothing
+    if not isinstance(storage, FileSystemStorage):  # object storage (its upload is all-or-nothing), a wrapper
         storage.delete(name)
         storage.save(name, ContentFile(pdf))
         return
+    final = Path(storage.path(name))
     final.parent.mkdir(parents=True, exist_ok=True)
     for leftover in final.parent.glob(f"{final.name}.part-*"):
         leftover.unlink(missing_ok=True)  # written by a run killed before its move; the row lock keeps others out
