@@ -81,6 +81,14 @@ class Case(TimeStampedModel):
     reopened_at = models.DateTimeField(_("dibuka kembali"), null=True, blank=True)
     reopen_reason = models.TextField(_("alasan dibuka kembali"), blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("berapa kali dibuka kembali"), default=0)
+    # Legal hold (UU 27/2022 PDP): a supervisor keeps a case out of the retention purge while a court, an
+    # appeal or a complaint still needs it. Set and cleared with a reason, both in the audit trail.
+    legal_hold_at = models.DateTimeField(_("ditahan untuk keperluan hukum sejak"), null=True, blank=True)
+    legal_hold_reason = models.TextField(_("alasan penahanan"), blank=True)
+    legal_hold_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    # When the retention purge blanked its identifying data (cases.services.cases_anonymise_due).
+    anonymised_at = models.DateTimeField(_("dianonimkan"), null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -113,6 +121,10 @@ class Case(TimeStampedModel):
     @property
     def is_closed(self) -> bool:
         return self.stage == codes.CaseStage.CLOSED
+
+    @property
+    def on_legal_hold(self) -> bool:
+        return self.legal_hold_at is not None
 
 
 class Incident(TimeStampedModel):
@@ -404,3 +416,53 @@ class Attachment(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class DataSubjectRequest(TimeStampedModel):
+    """A request of the person the case is about (UU 27/2022 PDP Pasal 5-8): access, correction, deletion."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "akses", _("Akses data")
+        CORRECTION = "perbaikan", _("Perbaikan data")
+        DELETION = "penghapusan", _("Penghapusan data")
+
+    class Status(models.TextChoices):
+        RECEIVED = "diterima", _("Diterima")
+        IN_PROGRESS = "diproses", _("Diproses")
+        GRANTED = "dipenuhi", _("Dipenuhi")
+        REFUSED = "ditolak", _("Ditolak")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="subject_requests")
+    kind = models.CharField(_("jenis permintaan"), max_length=16, choices=Kind.choices)
+    received_on = models.DateField(_("tanggal diterima"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    answered_on = models.DateField(_("tanggal dijawab"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = _("permintaan subjek data")
+
+
+class BreachRecord(TimeStampedModel):
+    """A personal-data breach (UU 27/2022 Pasal 46): notified within 3x24 hours of its discovery.
+
+    The description is written without personal data: it is read by every supervisor and administrator.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    discovered_at = models.DateTimeField(_("diketahui pada"))
+    description = models.TextField(_("uraian (tanpa data pribadi)"))
+    affected_count = models.PositiveIntegerField(_("jumlah subjek data terdampak"))
+    notified_at = models.DateTimeField(_("diberitahukan pada"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["-discovered_at"]
+        verbose_name = _("insiden kebocoran data")
+        indexes = [
+            # The Tenggat page: breaches not yet notified.
+            models.Index(fields=["notified_at"], name="breach_notified_idx"),
+        ]

@@ -23,8 +23,10 @@ from cases.models import (
     Assessment,
     Attachment,
     Case,
+    BreachRecord,
     CaseNote,
     Consent,
+    DataSubjectRequest,
     Incident,
     Mediation,
     Perpetrator,
@@ -780,3 +782,161 @@ def mediation_record(*, case: Case, actor: User, mediator: str, parties: str, he
     audit_record(actor=actor, action="case.mediation", obj=case, request=request,
                  details={"held_on": held_on.isoformat()})
     return mediation
+
+
+# --- UU 27/2022 PDP: legal hold, retention, data-subject requests, breaches ---------------------
+
+@transaction.atomic
+def legal_hold_set(*, case: Case, actor: User, reason: str, request=None) -> Case:
+    """A supervisor keeps the case out of the retention purge (a court, an appeal or a complaint needs it)."""
+    _require(Capability.CASE_DECIDE_CLOSURE, case, actor,
+             _("Hanya koordinator lembaga ini yang dapat menahan kasus untuk keperluan hukum."))
+    if not reason.strip():
+        raise CaseError(_("Tuliskan alasan penahanan."))
+    if case.anonymised_at is not None:
+        raise CaseError(_("Kasus ini sudah dianonimkan."))
+    case.legal_hold_at = timezone.now()
+    case.legal_hold_reason = reason.strip()
+    case.legal_hold_by = actor
+    case.save(update_fields=["legal_hold_at", "legal_hold_reason", "legal_hold_by", "updated_at"])
+    audit_record(actor=actor, action="case.legal_hold_set", obj=case, request=request, reason=reason.strip())
+    return case
+
+
+@transaction.atomic
+def legal_hold_clear(*, case: Case, actor: User, reason: str, request=None) -> Case:
+    """A supervisor lifts the legal hold; the reason is kept in the audit trail."""
+    _require(Capability.CASE_DECIDE_CLOSURE, case, actor,
+             _("Hanya koordinator lembaga ini yang dapat mencabut penahanan."))
+    if not reason.strip():
+        raise CaseError(_("Tuliskan alasan pencabutan penahanan."))
+    if case.legal_hold_at is None:
+        raise CaseError(_("Kasus ini tidak sedang ditahan."))
+    case.legal_hold_at = None
+    case.legal_hold_reason = ""
+    case.legal_hold_by = None
+    case.save(update_fields=["legal_hold_at", "legal_hold_reason", "legal_hold_by", "updated_at"])
+    audit_record(actor=actor, action="case.legal_hold_clear", obj=case, request=request, reason=reason.strip())
+    return case
+
+
+def retention_cutoff(now: datetime) -> datetime:
+    """Cases closed before this moment are due for anonymisation (SIMPUL_RETENTION_YEARS after closure)."""
+    years = settings.SIMPUL_RETENTION_YEARS
+    try:
+        return now.replace(year=now.year - years)
+    except ValueError:  # 29 February
+        return now.replace(year=now.year - years, day=28)
+
+
+def cases_due_for_anonymisation(*, now: datetime):
+    """Closed longer than the retention period, not yet anonymised, not under legal hold."""
+    return (Case.objects.filter(stage=codes.CaseStage.CLOSED, closed_at__lt=retention_cutoff(now),
+                                anonymised_at__isnull=True, legal_hold_at__isnull=True)
+            .select_related(None).order_by("closed_at", "id"))
+
+
+ANONYMISED = "[dianonimkan]"
+
+
+def _anonymise(case: Case, now: datetime) -> list[str]:
+    """Blank every identifying field of one case; keep what the statistics count (sex, ages, codes, dates,
+    regions). Returns the stored names of its attachment files, deleted from disk after commit."""
+    case.reporter_name = ""
+    case.reporter_contact = ""
+    case.closure_reason = ANONYMISED  # required on a closed case; it may name people
+    case.closure_rejection_reason = ""
+    case.reopen_reason = ""
+    case.police_report_reference = ""
+    case.anonymised_at = now
+    case.save(update_fields=["reporter_name", "reporter_contact", "closure_reason", "closure_rejection_reason",
+                             "reopen_reason", "police_report_reference", "anonymised_at", "updated_at"])
+    incident = Incident.objects.filter(case=case).first()
+    if incident is not None:
+        incident.chronology = ""
+        incident.save(update_fields=["chronology", "updated_at"])
+    for victim in case.victims.all():
+        victim.name = ANONYMISED
+        victim.nik = ""
+        victim.birth_date = None
+        victim.address_detail = ""
+        victim.phone = ""
+        victim.nik_lookup = ""
+        victim.name_birth_lookup = ""
+        victim.save(update_fields=["name", "nik", "birth_date", "address_detail", "phone", "nik_lookup",
+                                   "name_birth_lookup", "updated_at"])
+    for perpetrator in case.perpetrators.all():
+        perpetrator.name = ""
+        perpetrator.save(update_fields=["name", "updated_at"])
+    for model, fields in ((Assessment, {"notes": ""}), (PlannedService, {"notes": ""}),
+                          (ServiceDelivery, {"notes": ""}), (Accompaniment, {"notes": ""}),
+                          (Consent, {"given_by_name": "", "withdrawal_reason": "", "legal_basis": ""}),
+                          (Mediation, {"parties": ANONYMISED, "record": "", "agreement": "", "mediator": ""}),
+                          (CaseNote, {"text": ANONYMISED})):
+        # Row by row: the encrypted fields encrypt on save, and a bulk update would bypass it.
+        for row in model.objects.filter(case=case):
+            for name, value in fields.items():
+                setattr(row, name, value)
+            row.save(update_fields=[*fields, "updated_at"])
+    attachments = list(Attachment.objects.filter(case=case))
+    files = [attachment.file.name for attachment in attachments if attachment.file]
+    Attachment.objects.filter(case=case).delete()
+    return files
+
+
+@transaction.atomic
+def cases_anonymise_due(*, actor: User | None, now: datetime | None = None) -> list[str]:
+    """The retention purge: anonymise every case due (UU 27/2022 Pasal 16); returns their numbers."""
+    now = now or timezone.now()
+    numbers = []
+    for case in cases_due_for_anonymisation(now=now).select_for_update():
+        files = _anonymise(case, now)
+        # Files leave the disk only once the blanking is saved: a rolled-back purge keeps them.
+        for name in files:
+            transaction.on_commit(lambda name=name: Attachment._meta.get_field("file").storage.delete(name))
+        audit_record(actor=actor, action="case.anonymise", obj=case, details={"attachments": len(files)})
+        numbers.append(case.number)
+    audit_record(actor=actor, action="case.retention_purge",
+                 details={"cases": len(numbers), "years": settings.SIMPUL_RETENTION_YEARS})
+    return numbers
+
+
+@transaction.atomic
+def subject_request_record(*, case: Case, actor: User, kind: str, received_on: date, status: str,
+                           answered_on: date | None = None, request=None) -> DataSubjectRequest:
+    """Log a data subject's request on the case (UU 27/2022 Pasal 5-8) and how it was answered."""
+    _require_choice(kind, DataSubjectRequest.Kind, _("Pilih jenis permintaan."))
+    _require_choice(status, DataSubjectRequest.Status, _("Pilih status permintaan."))
+    if answered_on is not None and answered_on < received_on:
+        raise CaseError(_("Tanggal dijawab tidak boleh sebelum tanggal diterima."))
+    row = DataSubjectRequest.objects.create(case=case, kind=kind, received_on=received_on, status=status,
+                                            answered_on=answered_on, recorded_by=actor)
+    audit_record(actor=actor, action="case.subject_request", obj=case, request=request,
+                 details={"kind": kind, "status": status})
+    return row
+
+
+@transaction.atomic
+def breach_record(*, actor: User, discovered_at: datetime, description: str, affected_count: int,
+                  notified_at: datetime | None = None, request=None) -> BreachRecord:
+    """Register a personal-data breach of the actor's agency (UU 27/2022 Pasal 46)."""
+    if not description.strip():
+        raise CaseError(_("Tuliskan uraian insiden."))
+    if notified_at is not None and notified_at < discovered_at:
+        raise CaseError(_("Waktu pemberitahuan tidak boleh sebelum insiden diketahui."))
+    breach = BreachRecord.objects.create(agency_id=actor.agency_id, discovered_at=discovered_at,
+                                         description=description.strip(), affected_count=affected_count,
+                                         notified_at=notified_at, recorded_by=actor)
+    audit_record(actor=actor, action="breach.record", obj=breach, request=request)
+    return breach
+
+
+@transaction.atomic
+def breach_notified(*, breach: BreachRecord, actor: User, notified_at: datetime, request=None) -> BreachRecord:
+    """Record when the subjects and the authority were notified of the breach."""
+    if notified_at < breach.discovered_at:
+        raise CaseError(_("Waktu pemberitahuan tidak boleh sebelum insiden diketahui."))
+    breach.notified_at = notified_at
+    breach.save(update_fields=["notified_at", "updated_at"])
+    audit_record(actor=actor, action="breach.notified", obj=breach, request=request)
+    return breach

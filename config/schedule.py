@@ -44,3 +44,8 @@ BEAT_SCHEDULE["backup-nightly"] = {"task": "core.tasks.backup_nightly_task", "sc
 # Changes of staff access: the supervisors are told right after each change; this catches any change whose
 # notices were not sent then (the broker was down). Claimed per row, so a doubled run tells once.
 BEAT_SCHEDULE["role-change-notices"] = {"task": "inbox.tasks.role_change_notices_task", "schedule": 60.0}
+
+# Retention (UU 27/2022 PDP): closed cases past SIMPUL_RETENTION_YEARS are anonymised, at 03:00 WITA on the 2nd
+# of each month (after the reports of the 1st). Anonymised cases are marked, so a doubled run does nothing.
+BEAT_SCHEDULE["retention-purge"] = {"task": "cases.tasks.retention_purge_task",
+                                    "schedule": crontab(minute=0, hour=3, day_of_month=2)}

@@ -244,6 +244,11 @@ CASE_HIGH_RISK_SERVICE_MINUTES = env_int("CASE_HIGH_RISK_SERVICE_MINUTES", 60)
 CASE_MEDIUM_RISK_SERVICE_HOURS = env_int("CASE_MEDIUM_RISK_SERVICE_HOURS", 6)
 CASE_FOLLOW_UP_WORKING_DAYS = env_int("CASE_FOLLOW_UP_WORKING_DAYS", 3)
 CASE_TPKS_POLICE_REPORT_HOURS = env_int("CASE_TPKS_POLICE_REPORT_HOURS", 72)
+# Retention (UU 27/2022 PDP Pasal 16 ayat 2): a closed case's identifying data is anonymised this many years
+# after its closure, unless a supervisor put it under legal hold; the statistics it counts in stay.
+SIMPUL_RETENTION_YEARS = env_int("SIMPUL_RETENTION_YEARS", 10)
+# UU 27/2022 Pasal 46: a personal-data breach is notified within 3x24 hours of its discovery.
+BREACH_NOTIFICATION_HOURS = env_int("BREACH_NOTIFICATION_HOURS", 72)
 # Case attachments (PDF, JPEG, PNG) larger than this are refused.
 CASE_ATTACHMENT_MAX_MB = env_int("CASE_ATTACHMENT_MAX_MB", 10)
 
