@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency, Region, User
 from agencies.selectors import district_kecamatan, district_villages
 from cases import services
-from cases.models import Case, PlannedService, Victim
+from cases.models import Case, DataSubjectRequest, PlannedService, Victim
 from cases.rules import ASSESSMENT_NEEDS, need_label
 from cases.selectors import CaseFilters, agency_workers
 from cases.services import NIK_PATTERN
@@ -602,3 +602,28 @@ def intake_initial(intake: IntakeRequest | None) -> dict:
                     timezone.localtime(intake.created_at).replace(second=0, microsecond=0),
                     "reporter_name": intake.source_label}
     return initial
+
+
+class LegalHoldForm(_ActionForm):
+    submit_label = _("Simpan")
+    reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
+class SubjectRequestForm(_ActionForm):
+    submit_label = _("Catat permintaan")
+    kind = forms.ChoiceField(label=_("Jenis permintaan"), choices=DataSubjectRequest.Kind.choices)
+    received_on = forms.DateField(label=_("Tanggal diterima"), widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(label=_("Status"), choices=DataSubjectRequest.Status.choices)
+    answered_on = forms.DateField(label=_("Tanggal dijawab"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class BreachForm(_ActionForm):
+    submit_label = _("Catat insiden")
+    discovered_at = forms.DateTimeField(label=_("Diketahui pada"),
+                                        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    description = forms.CharField(label=_("Uraian (tanpa data pribadi)"), widget=forms.Textarea(attrs={"rows": 3}),
+                                  max_length=2000)
+    affected_count = forms.IntegerField(label=_("Jumlah subjek data terdampak"), min_value=0)
+    notified_at = forms.DateTimeField(label=_("Diberitahukan pada"), required=False,
+                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))

@@ -1,8 +1,9 @@
 """Reads of the case file, scoped by who is asking."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Case as Case_
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -13,6 +14,7 @@ from cases.models import (
     Accompaniment,
     Assessment,
     Attachment,
+    BreachRecord,
     Case,
     CaseNote,
     Consent,
@@ -128,7 +130,8 @@ def case_for_page(cases: QuerySet[Case]) -> QuerySet[Case]:
     """Everything the case page shows, prefetched: a fixed number of queries whatever the case holds."""
     return (with_tpks(cases)
             .select_related("incident__kecamatan", "incident__village", "closure_requested_by",
-                            "closure_approved_by", "created_by", "intake_request__source_agency")
+                            "closure_approved_by", "created_by", "intake_request__source_agency",
+                            "legal_hold_by")
             .prefetch_related(
                 Prefetch("victims", queryset=Victim.objects.select_related(
                     "address_kecamatan", "address_village").prefetch_related(
@@ -144,6 +147,7 @@ def case_for_page(cases: QuerySet[Case]) -> QuerySet[Case]:
                 Prefetch("mediations", queryset=Mediation.objects.select_related("recorded_by")),
                 Prefetch("notes", queryset=CaseNote.objects.select_related("author")),
                 Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+                "subject_requests",
             ))
 
 
@@ -245,3 +249,34 @@ def cases_open_at(*, moment: datetime) -> QuerySet[Case]:
 
 def cases_closed_in(*, start: datetime, end: datetime) -> QuerySet[Case]:
     return Case.objects.filter(closed_at__gte=start, closed_at__lt=end)
+
+
+@dataclass(frozen=True)
+class BreachRow:
+    breach: BreachRecord
+    due_at: datetime
+    now: datetime
+
+    @property
+    def is_open(self) -> bool:
+        return self.breach.notified_at is None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_at < self.now
+
+
+def breaches_visible_to(*, user: User) -> QuerySet[BreachRecord]:
+    """The administrator sees every agency's breaches; a supervisor those of their agency."""
+    if not can(user, Capability.BREACH_REGISTER):
+        return BreachRecord.objects.none()
+    if can(user, Capability.AUDIT_VIEW_ALL):
+        return BreachRecord.objects.all()
+    return BreachRecord.objects.filter(agency_id=user.agency_id)
+
+
+def breach_rows(*, user: User, now: datetime) -> list[BreachRow]:
+    """Breaches with their notification deadline: 3x24 hours after discovery (UU 27/2022 Pasal 46)."""
+    limit = timedelta(hours=settings.BREACH_NOTIFICATION_HOURS)
+    return [BreachRow(breach, breach.discovered_at + limit, now)
+            for breach in breaches_visible_to(user=user).select_related("agency")]

@@ -32,4 +32,8 @@ urlpatterns = [
     path("<int:pk>/catatan/", views.case_note, name="note"),
     path("<int:pk>/lampiran/", views.case_attach, name="attach"),
     path("<int:pk>/lampiran/<int:attachment_pk>/", views.attachment_download, name="attachment"),
+    path("<int:pk>/penahanan/", views.case_legal_hold, name="legal_hold"),
+    path("<int:pk>/subjek-data/", views.case_subject_request, name="subject_request"),
+    path("<int:pk>/subjek-data/<int:victim_pk>/cetak/", views.subject_data_print, name="subject_data_print"),
+    path("kebocoran-data/", views.breach_list, name="breaches"),
 ]

@@ -89,7 +89,9 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
     if data.get("overdue"):
         items = [item for item in items if item.is_overdue]
     page = Paginator(items, 50).get_page(request.GET.get("page"))
-    return render(request, "cases/deadlines.html", {"form": form, "page": page, "now": now,
+    breaches = ([row for row in selectors.breach_rows(user=request.user, now=now) if row.is_open]
+                if can(request.user, Capability.BREACH_REGISTER) else [])
+    return render(request, "cases/deadlines.html", {"form": form, "page": page, "now": now, "breaches": breaches,
                                                     "overdue_total": sum(1 for i in items if i.is_overdue)})
 
 
@@ -397,6 +399,68 @@ case_consent = _make_action_view("consent")
 case_police = _make_action_view("police")
 case_note = _make_action_view("note")
 case_attach = _make_action_view("attach")
+
+
+# --- UU 27/2022 PDP: legal hold, data-subject requests, breaches --------------------------------------
+
+def _do_legal_hold(request, case, data) -> str:
+    if case.on_legal_hold:
+        services.legal_hold_clear(case=case, actor=request.user, reason=data["reason"], request=request)
+        return _("Penahanan dicabut. Kasus ikut jadwal retensi lagi.")
+    services.legal_hold_set(case=case, actor=request.user, reason=data["reason"], request=request)
+    return _("Kasus ditahan untuk keperluan hukum: tidak dianonimkan selama ditahan.")
+
+
+def _do_subject_request(request, case, data) -> str:
+    services.subject_request_record(case=case, actor=request.user, kind=data["kind"],
+                                    received_on=data["received_on"], status=data["status"],
+                                    answered_on=data["answered_on"], request=request)
+    return _("Permintaan subjek data dicatat.")
+
+
+ACTIONS["legal_hold"] = Action(gettext_lazy("Penahanan untuk keperluan hukum"), forms.LegalHoldForm, _do_legal_hold,
+                               page="penahanan", anchor="status", capability=Capability.CASE_DECIDE_CLOSURE,
+                               intro=gettext_lazy("Kasus yang ditahan tidak dianonimkan oleh jadwal retensi. "
+                                                  "Bila kasus sedang ditahan, menyimpan alasan mencabut "
+                                                  "penahanan."))
+ACTIONS["subject_request"] = Action(gettext_lazy("Catat permintaan subjek data"), forms.SubjectRequestForm,
+                                    _do_subject_request, page="permintaan-subjek-data", anchor="subjek-data")
+case_legal_hold = _make_action_view("legal_hold")
+case_subject_request = _make_action_view("subject_request")
+
+
+@requires(Capability.CASE_WORK)
+def subject_data_print(request: HttpRequest, pk: int, victim_pk: int) -> HttpResponse:
+    """One person's data on the case, to print for an access request (UU 27/2022 Pasal 7); case team only."""
+    case = _get_case_for_user(request, pk, page="cetak-data-subjek")
+    if request.method != "GET":  # after the scope check: outsiders get 404 whatever the method
+        return HttpResponseNotAllowed(["GET"])
+    victim = get_object_or_404(case.victims.prefetch_related("violence_types"), pk=victim_pk)
+    audit_record(actor=request.user, action="case.subject_data_print", obj=case, request=request,
+                 details={"victim": victim.survivor_code})
+    return render(request, "cases/subject_data_print.html", {
+        "case": case, "victim": victim, "requests": case.subject_requests.all(), "printed_at": timezone.now()})
+
+
+@requires(Capability.BREACH_REGISTER)
+def breach_list(request: HttpRequest) -> HttpResponse:
+    """The breach register of the user's agency (all agencies for the administrator), with the 3x24 h clock."""
+    form = forms.BreachForm(*_bound(request))
+    if request.method == "POST" and "notified" in request.POST:
+        breach = get_in_scope_or_404(selectors.breaches_visible_to(user=request.user), pk=request.POST["notified"])
+        services.breach_notified(breach=breach, actor=request.user, notified_at=timezone.now(), request=request)
+        messages.success(request, _("Pemberitahuan insiden dicatat."))
+        return redirect("cases:breaches")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.breach_record(actor=request.user, request=request, **form.cleaned_data)
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Insiden dicatat."))
+            return redirect("cases:breaches")
+    return render(request, "cases/breaches.html", {
+        "form": form, "rows": selectors.breach_rows(user=request.user, now=timezone.now())})
 
 
 @requires(Capability.CASE_DECIDE_CLOSURE)

@@ -57,6 +57,7 @@ class Capability(StrEnum):
     USER_MANAGE = "user.manage"  # accounts and their details; access to case content only as a request
     ROLE_APPROVE = "role.approve"  # the second person: approve or refuse a change of an account's access
     CALENDAR_MANAGE = "calendar.manage"  # correct the working-day calendar (holidays, cuti bersama)
+    BREACH_REGISTER = "breach.register"  # the personal-data breach register (UU 27/2022 Pasal 46)
 
 
 class Scope(StrEnum):
@@ -171,7 +172,8 @@ POLICY: dict[str, RolePolicy] = {
     Role.SUPERVISOR: RolePolicy(
         grants=allow(C.CASE_WORK, C.CASE_VIEW_UNIT, C.CASE_INTAKE, C.CASE_ASSIGN, C.CASE_DECIDE_CLOSURE,
                      C.CASE_APPROVE_CONSENT, C.CASE_VIEW_READS, C.REFERRAL_SEND, C.REFERRAL_LEGAL_BASIS,
-                     C.NOTIFICATION_VIEW, C.REPORT_VIEW, C.REPORT_INTERNAL, C.PREVENTION_OVERSEE, C.AUDIT_VIEW)
+                     C.NOTIFICATION_VIEW, C.REPORT_VIEW, C.REPORT_INTERNAL, C.PREVENTION_OVERSEE, C.AUDIT_VIEW,
+                     C.BREACH_REGISTER)
         | allow(C.REFERRAL_INBOX, where=not_at(*NO_CASE_ACCESS_AGENCY_TYPES))
         | allow(C.ROLE_APPROVE, where=WITH_AGENCY)
         | allow(C.REFERRAL_REFER_IN, where=FROM_OTHER_DISTRICT)
@@ -207,7 +209,7 @@ POLICY: dict[str, RolePolicy] = {
     # The system administrator runs agencies, accounts and the audit log; never case content.
     Role.ADMIN: RolePolicy(
         grants=allow(C.AGENCY_MANAGE, C.USER_MANAGE, C.CALENDAR_MANAGE, C.AUDIT_VIEW, C.AUDIT_VIEW_ALL,
-                     C.NOTIFICATION_VIEW),
+                     C.NOTIFICATION_VIEW, C.BREACH_REGISTER),
         home=HomePage(_("Beranda administrator sistem"),
                       ((None, _("Kelola lembaga jaringan rujukan, akun pengguna, dan daftar kode.")),)),
     ),

@@ -38,7 +38,8 @@ def closed_case(caseworker, supervisor, *, days_after: int, **kwargs) -> Case:
 def past_cases(personas, regions, settings):
     settings.SIMPUL_RETENTION_YEARS = 10
     caseworker, supervisor = personas["caseworker"], personas["supervisor"]
-    victim = services.VictimData(name="Sari Wulandari", sex="P", birth_date=date(1999, 6, 1), violence_types=["seksual", "psikis"],
+    victim = services.VictimData(name="Sari Wulandari", sex="P", birth_date=date(1999, 6, 1),
+                                 violence_types=["seksual", "psikis"],
                                  nik="7322034101100001", phone="081234567890", address_detail="Jl. Melati 4")
     due = closed_case(caseworker, supervisor, days_after=0, victims=[victim], reporter_name="Bapak Pelapor",
                       reporter_contact="0811111")
