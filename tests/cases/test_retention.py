@@ -119,3 +119,15 @@ def test_a_cleared_hold_lets_the_case_be_purged(past_cases):
 def test_only_a_supervisor_of_the_agency_sets_a_hold(past_cases, personas):
     with pytest.raises(services.CaseError):
         services.legal_hold_set(case=past_cases["due"], actor=personas["caseworker"], reason="x")
+
+
+def test_the_monthly_beat_job_runs_the_purge(past_cases):
+    from config.celery import app
+    from config.schedule import BEAT_SCHEDULE
+
+    entry = BEAT_SCHEDULE["retention-purge"]
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
+    assert app.tasks[entry["task"]].delay().get() == 1  # today is long past 2024: the due case, not the held one
+    assert Case.objects.get(pk=past_cases["due"].pk).anonymised_at is not None
+    assert Case.objects.get(pk=past_cases["held"].pk).anonymised_at is None
