@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from core.suppression import Cell, display_count, suppress, threshold
 from reports import charts
 from reports.statistics import Statistics, Table
-from reports.suppression import Cell, display_count, suppress, threshold
 
 
 class Edition:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import get_in_scope_or_404
 from core.policy import Capability, can, requires
+from core.suppression import threshold
 from reports import exports, services
 from reports.forms import PeriodForm, VerifyForm
 from reports.models import Report
@@ -23,7 +24,6 @@ from reports.periods import Kind, Period
 from reports.presentation import Edition, present
 from reports.selectors import reports_ready_for, reports_visible_to
 from reports.statistics import DEFINITIONS, compute_statistics
-from reports.suppression import threshold
 
 
 def _get_report_for_user(request: HttpRequest, pk: int) -> Report:

@@ -15,10 +15,10 @@ def reports_home_panel(context):
     ready reports. A handful of aggregate queries; no personal data."""
     from django.utils import timezone
 
+    from core.suppression import display_count
     from reports.periods import Kind, Period
     from reports.selectors import reports_ready_for
     from reports.statistics import headline_counts
-    from reports.suppression import display_count
 
     user = context["request"].user
     period = Period.containing(Kind.MONTHLY, timezone.localdate())

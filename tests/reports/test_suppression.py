@@ -1,6 +1,6 @@
-"""Small-cell suppression: primary ("<3") and complementary ("x"), on tables written out by hand."""
+"""Small-cell suppression (core.suppression): primary ("<3") and complementary ("x"), on tables written out by hand."""
 
-from reports.suppression import display_matrix, suppress
+from core.suppression import display_matrix, suppress
 
 
 def shown(matrix, *, row_totals=True, col_totals=True, limit=2):
@@ -54,7 +54,7 @@ def test_suppression_reaches_a_fixed_point_on_a_larger_table():
 
 
 def test_the_threshold_is_a_setting(settings):
-    from reports.suppression import display_count
+    from core.suppression import display_count
 
     settings.REPORT_SUPPRESSION_THRESHOLD = 4
     assert display_count(4, published=True) == "<5"

@@ -1,4 +1,6 @@
-"""Small-cell suppression for the published edition (UU 27/2022 PDP; domain.md section 7 point 5).
+"""Small-cell suppression: the one rule for every count of people shown outside the case team (UU 27/2022 PDP;
+domain.md section 7 point 5). The published reports, the dashboard and its exports (reports) and the village
+coverage page (prevention) all ask this module; core knows no domain app, so both can.
 
 Algorithm, on one table's matrix of counts including its totals (`Table.matrix()`):
 
@@ -65,19 +67,19 @@ def _lines(rows: int, cols: int, row_totals: bool, col_totals: bool) -> list[lis
     return lines
 
 
-def suppress(matrix: list[list[int]], *, row_totals: bool, col_totals: bool,
-             limit: int | None = None) -> list[list[Cell]]:
-    """Primary then complementary suppression of one table (see the module docstring)."""
+def suppress_lines(values: list[int], lines: list[list[tuple[int, bool]]], *, limit: int | None = None) -> list[Cell]:
+    """Primary then complementary suppression of counts tied by additive lines, each line a list of
+    (index into values, is_total). A matrix is one case; a hierarchy (villages adding up to a kecamatan,
+    kecamatan adding up to the district) is another."""
     limit = threshold() if limit is None else limit
-    cells = [[Cell(v, PRIMARY if 1 <= v <= limit else SHOWN) for v in row] for row in matrix]
+    cells = [Cell(v, PRIMARY if 1 <= v <= limit else SHOWN) for v in values]
     if not cells or limit <= 0:
         return cells
-    lines = _lines(len(cells), len(cells[0]), row_totals, col_totals)
     changed = True
     while changed:
         changed = False
         for line in lines:
-            members = [(cells[r][c], is_total) for r, c, is_total in line]
+            members = [(cells[i], is_total) for i, is_total in line]
             if sum(cell.hidden for cell, _total in members) != 1:
                 continue
             candidates = [(is_total, cell.value, i) for i, (cell, is_total) in enumerate(members)
@@ -92,6 +94,18 @@ def suppress(matrix: list[list[int]], *, row_totals: bool, col_totals: bool,
             members[index][0].state = COMPLEMENTARY
             changed = True
     return cells
+
+
+def suppress(matrix: list[list[int]], *, row_totals: bool, col_totals: bool,
+             limit: int | None = None) -> list[list[Cell]]:
+    """Primary then complementary suppression of one table (see the module docstring)."""
+    if not matrix:
+        return []
+    width = len(matrix[0])
+    lines = [[(r * width + c, is_total) for r, c, is_total in line]
+             for line in _lines(len(matrix), width, row_totals, col_totals)]
+    flat = suppress_lines([v for row in matrix for v in row], lines, limit=limit)
+    return [flat[r * width:(r + 1) * width] for r in range(len(matrix))]
 
 
 def display_matrix(matrix: list[list[int]], *, row_totals: bool, col_totals: bool, published: bool,
