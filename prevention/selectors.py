@@ -23,6 +23,7 @@ from agencies.models import Region, User
 from agencies.selectors import district_kecamatan, district_villages
 from cases.selectors import case_counts_by_village
 from core.policy import Capability, can
+from core.suppression import SHOWN, Cell, suppress_lines, threshold
 from prevention.models import (
     PatbmActivist,
     PatbmActivity,
@@ -46,6 +47,11 @@ def is_puspaga_staff(user: User) -> bool:
 def sees_all_prevention(user: User) -> bool:
     """Supervisors and officials oversee the district's prevention work."""
     return can(user, Capability.PREVENTION_OVERSEE)
+
+
+def sees_exact_case_counts(user: User) -> bool:
+    """Supervisors, who may read the internal edition of reports; officials see small counts hidden."""
+    return can(user, Capability.REPORT_INTERNAL)
 
 
 def can_record_activities(user: User) -> bool:
@@ -201,6 +207,17 @@ class CoverageRow:
     gap_villages: int = 0
     kecamatan_wide_activities: int = 0
     children: list[CoverageRow] = field(default_factory=list, repr=False)
+    # What the page prints for `cases` (coverage_shown_cases): exact, or "<3" / "x" under suppression.
+    cases_cell: Cell | None = field(default=None, repr=False)
+
+    @property
+    def cases_shown(self) -> str:
+        return (self.cases_cell or Cell(self.cases)).display(threshold())
+
+    @property
+    def cases_rank(self) -> int:
+        """The case count to sort by: a hidden count sorts as one, so its place reveals nothing of it."""
+        return 1 if self.cases_cell is not None and self.cases_cell.hidden else self.cases
 
     @property
     def is_kecamatan(self) -> bool:
@@ -284,6 +301,11 @@ class CoverageSummary:
     activities: int
     district_wide_activities: int
     cases: int
+    cases_cell: Cell | None = None
+
+    @property
+    def cases_shown(self) -> str:
+        return (self.cases_cell or Cell(self.cases)).display(threshold())
 
 
 def coverage_summary(*, table: list[CoverageRow], start: date, end: date) -> CoverageSummary:
@@ -304,6 +326,27 @@ def coverage_summary(*, table: list[CoverageRow], start: date, end: date) -> Cov
     )
 
 
+def coverage_shown_cases(*, table: list[CoverageRow], summary: CoverageSummary, exact: bool) -> None:
+    """Decide what the case column prints: the exact counts (`exact`: those who may read the internal edition
+    of reports), or the published reports' small-cell suppression. The villages add up to their kecamatan and
+    the kecamatan to the district total, so each kecamatan with its villages and the district with its
+    kecamatan is a line: a count hidden in one must not be recoverable by subtraction from the others."""
+    if exact:
+        for row in table:
+            row.cases_cell = Cell(row.cases, SHOWN)
+        summary.cases_cell = Cell(summary.cases, SHOWN)
+        return
+    values = [row.cases for row in table] + [summary.cases]
+    index = {id(row): i for i, row in enumerate(table)}
+    district_line = [(index[id(row)], False) for row in table if row.is_kecamatan] + [(len(table), True)]
+    lines = [district_line] + [[(index[id(child)], False) for child in row.children] + [(index[id(row)], True)]
+                               for row in table if row.is_kecamatan]
+    cells = suppress_lines(values, lines)
+    for row, cell in zip(table, cells, strict=False):
+        row.cases_cell = cell
+    summary.cases_cell = cells[-1]
+
+
 COVERAGE_SORTS = ("wilayah", "kesenjangan", "kasus", "kegiatan")
 
 
@@ -311,11 +354,11 @@ def coverage_sorted_villages(table: list[CoverageRow], sort: str) -> list[Covera
     """Villages only, ordered for the chosen view: gaps first, most cases first, or fewest activities first."""
     villages = [row for row in table if not row.is_kecamatan]
     if sort == "kesenjangan":
-        return sorted(villages, key=lambda r: (not r.gap, -r.cases, r.activities, r.code))
+        return sorted(villages, key=lambda r: (not r.gap, -r.cases_rank, r.activities, r.code))
     if sort == "kasus":
-        return sorted(villages, key=lambda r: (-r.cases, r.activities, r.code))
+        return sorted(villages, key=lambda r: (-r.cases_rank, r.activities, r.code))
     if sort == "kegiatan":
-        return sorted(villages, key=lambda r: (r.activities, -r.cases, r.code))
+        return sorted(villages, key=lambda r: (r.activities, -r.cases_rank, r.code))
     return villages
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import get_in_scope_or_404
 from core.audit import audit_record
+from core.suppression import small_label, threshold
 from prevention import selectors, services
 from prevention.forms import (
     CoverageFilterForm,
@@ -106,6 +107,9 @@ def coverage(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     table = selectors.coverage_table(start=start, end=end)
     summary = selectors.coverage_summary(table=table, start=start, end=end)
+    # Officials get the published reports' small-cell rule; supervisors exact counts.
+    exact = selectors.sees_exact_case_counts(request.user)
+    selectors.coverage_shown_cases(table=table, summary=summary, exact=exact)
     kecamatan_code, sort = filters.get("kecamatan", ""), filters.get("sort") or "wilayah"
     if kecamatan_code:
         table = [row for row in table if row.kecamatan_code == kecamatan_code]
@@ -117,7 +121,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
             rows = [row for row in rows if row.gap]
     return _render(request, "prevention/coverage.html",
                    {"form": form, "rows": rows, "summary": summary, "start": start, "end": end,
-                    "grouped": sort == "wilayah" and not filters.get("gaps_only")}, "coverage")
+                    "grouped": sort == "wilayah" and not filters.get("gaps_only"), "suppressed": not exact,
+                    "small": small_label(), "threshold": threshold()}, "coverage")
 
 
 # --- PATBM groups --------------------------------------------------------------------------------------

@@ -198,3 +198,37 @@ def test_prevention_outputs_for_the_reports(district, puspaga_staff, django_asse
     # The July session is outside the period; the February one was referred.
     assert (outputs.puspaga_sessions, outputs.puspaga_referred) == (2, 1)
     assert outputs.puspaga_sessions_by_issue == {"pengasuhan": 1, "remaja": 1}
+
+
+def _case_cells(page: str) -> dict[str, str]:
+    """The "Kasus" column (sixth cell) of each region's row, as printed."""
+    import re
+
+    rows = re.findall(r'<tr[^>]*id="wilayah-([\d.]+)"[^>]*>(.*?)</tr>', page, re.S)
+    return {code: re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", body, re.S)[5].strip() for code, body in rows}
+
+
+def test_officials_see_the_published_small_cell_rule_and_supervisors_exact_counts(district, personas, supervisor):
+    params = {"start": START.isoformat(), "end": END.isoformat()}
+    official = client_for(personas["official"]).get("/pencegahan/cakupan/", params).content.decode()
+    # Alfa (2) and Gamma (1) are hidden; Kec. Satu's total of 3 then has two hidden members, so neither
+    # can be recovered by subtraction. Delta's 3 and the totals stay exact; zeros identify nobody.
+    assert _case_cells(official) == {"99.01.01": "3", GAMMA: "&lt;3", ALFA: "&lt;3", BETA: "0",
+                                     "99.01.02": "3", DELTA: "3", EPSILON: "0"}
+    assert "= 1 sampai 2 kasus, disembunyikan" in official
+    exact = client_for(supervisor).get("/pencegahan/cakupan/", params).content.decode()
+    assert _case_cells(exact)[GAMMA] == "1" and _case_cells(exact)[ALFA] == "2"
+    assert "disembunyikan" not in exact
+    # Sorted by cases, the two hidden villages tie: their order (by activities, then code) reveals nothing.
+    by_cases = client_for(personas["official"]).get("/pencegahan/cakupan/", {**params, "sort": "kasus"})
+    assert list(_case_cells(by_cases.content.decode())) == [DELTA, GAMMA, ALFA, EPSILON, BETA]
+
+
+def test_a_count_hidden_in_a_village_cannot_be_read_from_its_kecamatan_total(district, personas):
+    # A later period: Gamma alone has a case (1). Its kecamatan total (1) and the district total (1) are small
+    # too; Kec. Dua's 0 is the only other member of the district line and stays shown.
+    page = client_for(personas["official"]).get("/pencegahan/cakupan/", {
+        "start": "2026-07-01", "end": "2026-12-31"}).content.decode()
+    cells = _case_cells(page)
+    assert cells[GAMMA] == "&lt;3" and cells["99.01.01"] == "&lt;3"
+    assert '<p class="display-6 m-0">&lt;3</p>' in page
