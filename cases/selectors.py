@@ -165,34 +165,66 @@ READ_ACTIONS = ["case.read", "case.attachment_read"]
 @dataclass(frozen=True)
 class DuplicateMatch:
     case_id: int
-    case_number: str
-    survivor_code: str
+    case_number: str  # "" when the case is outside the user's caseload
+    survivor_code: str  # "" likewise
     reason: str  # "nik" or "nama_tanggal_lahir"
+    agency_name: str = ""
+
+    @property
+    def in_scope(self) -> bool:
+        return bool(self.case_number)
+
+
+class DuplicateMatches(list):
+    """The matches as shown: the user's own cases by number, the others only as "a possible match in <agency>"."""
+
+    @property
+    def in_scope(self) -> list[DuplicateMatch]:
+        return [m for m in self if m.in_scope]
+
+    @property
+    def elsewhere(self) -> list[str]:
+        """The agencies holding a match outside the user's caseload, each named once."""
+        return sorted({m.agency_name for m in self if not m.in_scope})
 
 
 def possible_duplicates(*, user: User, victims: list[tuple[str, str, date | None]],
-                        exclude_case_id: int | None = None) -> list[DuplicateMatch]:
+                        exclude_case_id: int | None = None) -> DuplicateMatches:
     """Victims already recorded in the user's agency with the same NIK, or the same name and birth date.
 
     `victims` holds (nik, name, birth_date) per victim typed at intake. Matches carry only the case
-    number and survivor code: the other case's names stay in that case (a supervisor's scope).
+    number and survivor code, and those only for cases in the user's own scope (cases_visible_to): a
+    caseworker learns of a colleague's case only that a possible match exists in the agency, and asks the
+    coordinator (issue 12). The other case's names always stay in that case.
     """
     if not (can(user, Capability.CASE_INTAKE) and user.agency_id):
-        return []
+        return DuplicateMatches()
     # Compared through the blind index (core.crypto): the NIK, name and birth date are encrypted at rest.
     keys = [Victim.lookup_keys(nik=nik, name=name, birth_date=birth) for nik, name, birth in victims]
     by_nik = {key["nik_lookup"] for key in keys if key["nik_lookup"]}
     by_name = {key["name_birth_lookup"] for key in keys if key["name_birth_lookup"]}
     if not (by_nik or by_name):
-        return []
+        return DuplicateMatches()
     rows = (Victim.objects.filter(case__agency_id=user.agency_id)
             .filter(Q(nik_lookup__in=by_nik) | Q(name_birth_lookup__in=by_name))
             .select_related("case").only("id", "nik_lookup", "survivor_code", "case__id", "case__number")
             .order_by("case__number"))
     if exclude_case_id:
         rows = rows.exclude(case_id=exclude_case_id)
-    return [DuplicateMatch(v.case_id, v.case.number, v.survivor_code,
-                           "nik" if v.nik_lookup in by_nik else "nama_tanggal_lahir") for v in rows]
+    found = [(v.case_id, v.case.number, v.survivor_code,
+              "nik" if v.nik_lookup in by_nik else "nama_tanggal_lahir") for v in rows]
+    return _duplicates_shown(user=user, found=found)
+
+
+def _duplicates_shown(*, user: User, found: list[tuple[int, str, str, str]]) -> DuplicateMatches:
+    """Drop the case number and survivor code of matches outside the user's scope; name their agency."""
+    ids = {case_id for case_id, *_rest in found}
+    in_scope = set(cases_visible_to(user=user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    agencies = dict(Case.objects.filter(pk__in=ids).values_list("pk", "agency__name")) if ids else {}
+    return DuplicateMatches(
+        DuplicateMatch(case_id, number, code, reason, agencies.get(case_id, "")) if case_id in in_scope
+        else DuplicateMatch(case_id, "", "", reason, agencies.get(case_id, ""))
+        for case_id, number, code, reason in found)
 
 
 # --- Home page counts ---------------------------------------------------------------------------

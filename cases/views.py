@@ -112,14 +112,14 @@ def _victim_count(data, prefix: str = "korban") -> int:
         return 1
 
 
-def _duplicates_for(request: HttpRequest, victim_forms) -> list[selectors.DuplicateMatch]:
+def _duplicates_for(request: HttpRequest, victim_forms) -> selectors.DuplicateMatches:
     typed = [(f.cleaned_data.get("nik", ""), f.cleaned_data.get("name", ""), f.cleaned_data.get("birth_date"))
              for f in victim_forms]
     matches = selectors.possible_duplicates(user=request.user, victims=typed)
     if matches:
         # The check itself reveals who is on file, so it is audited (no personal data in the event).
         audit_record(actor=request.user, action="case.duplicate_check", request=request,
-                     details={"matches": [m.case_number for m in matches]})
+                     details={"matches": [m.case_id for m in matches]})
     return matches
 
 
@@ -130,7 +130,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
     intake_id = request.GET.get("rujukan") or request.POST.get("rujukan")
     if intake_id:
         intake = get_in_scope_or_404(inbox_selectors.intake_requests_pending(user=request.user), pk=intake_id)
-    duplicates: list[selectors.DuplicateMatch] = []
+    duplicates = selectors.DuplicateMatches()
     if request.method == "POST":
         add_victim, add_perpetrator = "tambah_korban" in request.POST, "tambah_pelaku" in request.POST
         form = forms.CaseIntakeForm(request.POST, user=request.user)
@@ -184,7 +184,7 @@ def duplicate_check(request: HttpRequest) -> HttpResponse:
     matches = selectors.possible_duplicates(user=request.user, victims=[victim])
     if matches:
         audit_record(actor=request.user, action="case.duplicate_check", request=request,
-                     details={"matches": [m.case_number for m in matches]})
+                     details={"matches": [m.case_id for m in matches]})
     return render(request, "cases/_duplicates.html", {"duplicates": matches})
 
 

@@ -1,5 +1,6 @@
 """Possible duplicates at intake: same NIK, or same name and birth date, within the user's agency only;
-matches name the case number and survivor code, never the other case's names."""
+matches name the case number and survivor code only for cases in the user's scope (else only the agency),
+never the other case's names."""
 
 from datetime import date
 
@@ -24,10 +25,17 @@ def test_same_nik_or_same_name_and_birth_date_match_within_the_agency(caseworker
     assert possible_duplicates(user=outsider, victims=[("9999990101010001", "Siti Sintetis", date(2012, 3, 4))]) == []
 
 
-def test_a_caseworker_sees_matches_in_cases_not_assigned_to_them(caseworker, supervisor, regions):
+def test_a_caseworker_learns_only_the_agency_of_a_match_outside_their_caseload(caseworker, supervisor, regions):
     other = register_case(supervisor, victims=[victim()])  # unassigned: the caseworker cannot open it
-    matches = possible_duplicates(user=caseworker, victims=[("9999990101010001", "", None)])
-    assert [m.case_number for m in matches] == [other.number]
+    own = register_case(supervisor, assigned_worker=caseworker, victims=[victim(nik="9999990101010002")])
+    matches = possible_duplicates(user=caseworker, victims=[("9999990101010001", "", None),
+                                                            ("9999990101010002", "", None)])
+    assert [(m.case_number, m.survivor_code, m.agency_name) for m in matches] == [
+        ("", "", "UPTD PPA Uji"), (own.number, own.victims.get().survivor_code, "UPTD PPA Uji")]
+    assert [m.case_number for m in matches.in_scope] == [own.number] and matches.elsewhere == ["UPTD PPA Uji"]
+    # The coordinator's scope is the whole unit: both by number.
+    assert {m.case_number for m in possible_duplicates(user=supervisor, victims=[("9999990101010001", "", None)])} \
+        == {other.number}
 
 
 def test_the_case_itself_can_be_left_out(caseworker, regions):

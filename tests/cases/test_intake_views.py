@@ -104,7 +104,7 @@ def test_a_complaint_received_in_the_future_is_refused(caseworker, regions):
 
 
 def test_possible_duplicates_are_shown_by_case_number_and_need_a_confirmation(caseworker, supervisor, regions):
-    earlier = register_case(supervisor, victims=[services.VictimData(
+    earlier = register_case(supervisor, assigned_worker=caseworker, victims=[services.VictimData(
         name="Orang Lain Sintetis", sex="P", age=12, nik="9999990101010001", violence_types=["fisik"])])
     response = post_intake(caseworker, intake_data())
     page = response.content.decode()
@@ -170,7 +170,7 @@ def test_a_referral_in_is_declined_with_a_reason(caseworker, referral_in):
 
 
 def test_possible_duplicates_show_while_typing_without_the_nik_in_any_url(caseworker, supervisor, regions):
-    earlier = register_case(supervisor, victims=[services.VictimData(
+    earlier = register_case(supervisor, assigned_worker=caseworker, victims=[services.VictimData(
         name="Orang Lain Sintetis", sex="P", age=12, nik="9999990101010001", violence_types=["fisik"])])
     url = reverse("cases:duplicates")
     assert "9999" not in url
@@ -181,6 +181,31 @@ def test_possible_duplicates_show_while_typing_without_the_nik_in_any_url(casewo
     nothing = client_for(caseworker).post(url, {"korban-0-nik": "123", "korban-0-name": "Tidak Ada"}).content
     assert earlier.number.encode() not in nothing
     assert client_for(caseworker).get(url).status_code == 405
+
+
+def test_a_match_outside_the_caseload_names_the_agency_never_the_case(caseworker, supervisor, outsider, regions):
+    """Issue 12: a caseworker learns only that a possible match exists in the agency; the coordinator, whose
+    scope is the whole unit, sees the case number; a caseworker of another agency learns nothing at all."""
+    colleague_case = register_case(supervisor, victims=[services.VictimData(
+        name="Orang Lain Sintetis", sex="P", age=12, nik="9999990101010001", violence_types=["fisik"])])
+    number, code = colleague_case.number, colleague_case.victims.get().survivor_code
+    typed = {"korban-0-nik": "9999990101010001", "korban-0-name": "", "korban-0-birth_date": ""}
+    url = reverse("cases:duplicates")
+
+    page = client_for(caseworker).post(url, typed, HTTP_HX_REQUEST="true").content.decode()
+    assert "ada kemungkinan kecocokan di UPTD PPA Uji" in page
+    assert number not in page and code not in page and "Orang Lain Sintetis" not in page
+    intake = post_intake(caseworker, intake_data()).content.decode()
+    assert "Ada kemungkinan kecocokan di UPTD PPA Uji" in intake and "Kemungkinan duplikat" in intake
+    assert number not in intake and code not in intake
+
+    coordinator = client_for(supervisor).post(url, typed, HTTP_HX_REQUEST="true").content.decode()
+    assert number in coordinator and code in coordinator and "kecocokan" not in coordinator
+
+    elsewhere = client_for(outsider).post(url, typed, HTTP_HX_REQUEST="true").content.decode()
+    assert "Kemungkinan duplikat" not in elsewhere and "UPTD PPA Uji" not in elsewhere and number not in elsewhere
+    # The check is audited by case id (no case number or personal data leaves the scope through the audit).
+    assert AuditEvent.objects.filter(action="case.duplicate_check", actor=caseworker).exists()
 
 
 def test_the_duplicate_check_is_hidden_from_other_roles(personas, regions):
