@@ -76,6 +76,7 @@ INCIDENT = DateRange(EARLIEST_BIRTH, PLAN_HORIZON_DAYS)
 RECORD = DateRange(EARLIEST_RECORD)  # what already happened: complaints, services, sessions, activities, decrees
 PLAN = DateRange(EARLIEST_RECORD, PLAN_HORIZON_DAYS)  # target dates of plans and follow-ups
 SEARCH = DateRange(EARLIEST_BIRTH, PLAN_HORIZON_DAYS)  # the dates a list may be filtered by
+CALENDAR = DateRange(EARLIEST_RECORD, PLAN_HORIZON_DAYS)  # corrections of the working-day calendar
 
 
 def count_problem(value: int | None, *, maximum: int, minimum: int = 0, what: str | None = None) -> str | None:

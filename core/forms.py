@@ -31,7 +31,8 @@ class AuditFilterForm(forms.Form):
 
 
 class CalendarOverrideForm(forms.Form):
-    day = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Tanggal"), validators=[bounds.CALENDAR.validator()],
+                          widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("Jenis koreksi"), choices=CalendarOverride.Kind.choices,
                              initial=CalendarOverride.Kind.HOLIDAY, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Keterangan"), max_length=200,
