@@ -133,7 +133,9 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The aggregate tables of the chosen period and edition as XLSX, CSV, or the GBVIMS table as CSV."""
     if fmt not in EXPORT_FORMATS:
         raise Http404  # before anything is computed or audited: the format comes from the address
-    _form, period, edition = _chosen_period(request)
+    form, period, edition = _chosen_period(request)
+    if form.is_bound and not form.is_valid():
+        raise Http404  # a period that cannot be (0000-01, 9999-Q4): no file of another period in its place
     presentation = present(compute_statistics(period), edition=edition, with_charts=False)
     services.statistics_export_audit(actor=request.user, period=period, edition=edition, fmt=fmt, request=request)
     name = f"statistik-{period.kind}-{period.code}-{edition}"
