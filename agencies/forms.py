@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region, Role, User
 from agencies.selectors import district_kecamatan
+from core import bounds
 from core.codes import AgencyType, Service
 
 
@@ -16,7 +17,7 @@ def _helper(submit_label: str, method: str = "post") -> FormHelper:
 
 
 class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(label=_("Cari nama lembaga"), required=False)
+    q = forms.CharField(label=_("Cari nama lembaga"), required=False, max_length=bounds.MAX_SEARCH)
     agency_type = forms.ChoiceField(label=_("Jenis lembaga"), required=False,
                                     choices=[("", _("Semua jenis"))] + AgencyType.choices)
     service = forms.ChoiceField(label=_("Layanan"), required=False,
@@ -95,7 +96,7 @@ class RoleChangeDecisionForm(forms.Form):
 
 
 class UserFilterForm(forms.Form):
-    q = forms.CharField(label=_("Cari nama atau nama pengguna"), required=False)
+    q = forms.CharField(label=_("Cari nama atau nama pengguna"), required=False, max_length=bounds.MAX_SEARCH)
     role = forms.ChoiceField(label=_("Peran"), required=False, choices=[("", _("Semua peran"))] + Role.choices)
 
     def __init__(self, *args, **kwargs) -> None:

@@ -52,7 +52,8 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(Capability.AGENCY_MANAGE)
 def manage_list(request: HttpRequest) -> HttpResponse:
-    agencies = agencies_search(query=request.GET.get("q", ""), active_only=False)
+    form = DirectoryFilterForm(request.GET or None)  # its search box, validated (bounded) like the directory's
+    agencies = agencies_search(query=form.cleaned_data["q"] if form.is_valid() else "", active_only=False)
     return render(request, "agencies/manage_list.html", {"page": _page(request, agencies)})
 
 

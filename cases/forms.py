@@ -21,7 +21,7 @@ from cases.models import Case, DataSubjectRequest, PlannedService, Victim
 from cases.rules import ASSESSMENT_NEEDS, need_label
 from cases.selectors import CaseFilters, agency_workers
 from cases.services import NIK_PATTERN
-from core import codes
+from core import bounds, codes
 from core.policy import Capability, can
 
 if TYPE_CHECKING:
@@ -46,16 +46,18 @@ def _helper(submit_label=None, *, form_tag: bool = True, method: str = "post") -
     return helper
 
 
-def _date_field(label, **kwargs) -> forms.DateField:
-    return forms.DateField(label=label, widget=DATE_WIDGET, **kwargs)
+def _date_field(label, bound: bounds.DateRange, *, what=None, **kwargs) -> forms.DateField:
+    """A date within `bound` (core.bounds, which the services ask too); `what` names it in the message."""
+    return forms.DateField(label=label, widget=DATE_WIDGET, validators=[bound.validator(what)], **kwargs)
 
 
-def _datetime_field(label, **kwargs) -> forms.DateTimeField:
-    return forms.DateTimeField(label=label, widget=DATETIME_WIDGET, **kwargs)
+def _datetime_field(label, bound: bounds.DateRange, *, what=None, **kwargs) -> forms.DateTimeField:
+    return forms.DateTimeField(label=label, widget=DATETIME_WIDGET, validators=[bound.validator(what or _("Waktu"))],
+                               **kwargs)
 
 
 def _moment_field(label=None) -> forms.DateTimeField:
-    return _datetime_field(label or _("Waktu (bila dicatat kemudian)"), required=False,
+    return _datetime_field(label or _("Waktu (bila dicatat kemudian)"), bounds.RECORD, required=False,
                            help_text=_("Kosongkan bila terjadi sekarang."))
 
 
@@ -86,14 +88,14 @@ def silence_errors(*forms_or_formsets) -> None:
 # --- Intake (penerimaan pengaduan) -------------------------------------------------------------
 
 class CaseIntakeForm(forms.Form):
-    received_at = _datetime_field(_("Waktu pengaduan diterima"))
+    received_at = _datetime_field(_("Waktu pengaduan diterima"), bounds.RECORD, what=_("Waktu pengaduan"))
     intake_channel = forms.ChoiceField(label=_("Sumber pengaduan"), choices=BLANK + codes.IntakeChannel.choices)
     reporter_name = forms.CharField(label=_("Nama pelapor"), max_length=150, required=False)
     reporter_relation = forms.CharField(label=_("Hubungan pelapor dengan korban"), max_length=100, required=False)
     reporter_contact = forms.CharField(label=_("Kontak pelapor"), max_length=100, required=False)
     assigned_worker = forms.ModelChoiceField(label=_("Pendamping yang ditugaskan"), queryset=User.objects.none(),
                                              required=False)
-    occurred_on = _date_field(_("Tanggal kejadian"))
+    occurred_on = _date_field(_("Tanggal kejadian"), bounds.INCIDENT)
     place = forms.ChoiceField(label=_("Tempat kejadian"), choices=BLANK + codes.Place.choices)
     outside_district = forms.BooleanField(label=_("Kejadian di luar kabupaten (luar daerah)"), required=False)
     kecamatan = forms.ModelChoiceField(label=_("Kecamatan kejadian"), queryset=Region.objects.none(), required=False)
@@ -124,12 +126,6 @@ class CaseIntakeForm(forms.Form):
             del self.fields["assigned_worker"]
         self.helper = _helper(form_tag=False)
 
-    def clean_received_at(self):
-        value = self.cleaned_data["received_at"]
-        if value > timezone.now():
-            raise forms.ValidationError(_("Waktu pengaduan tidak boleh di masa depan."))
-        return value
-
     def clean(self):
         cleaned = super().clean()
         received, occurred = cleaned.get("received_at"), cleaned.get("occurred_on")
@@ -158,9 +154,9 @@ class VictimForm(forms.Form):
     name = forms.CharField(label=_("Nama korban"), max_length=150)
     nik = forms.CharField(label=_("NIK"), max_length=32, required=False,
                           help_text=_("16 angka, bila diketahui."))
-    birth_date = _date_field(_("Tanggal lahir"), required=False)
+    birth_date = _date_field(_("Tanggal lahir"), bounds.BIRTH, what=_("Tanggal lahir"), required=False)
     age = forms.IntegerField(label=_("Usia (tahun), bila tanggal lahir tidak diketahui"), min_value=0,
-                             max_value=120, required=False)
+                             max_value=bounds.MAX_AGE, required=False)
     sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=BLANK + codes.Sex.choices)
     violence_types = forms.MultipleChoiceField(label=_("Jenis kekerasan (boleh lebih dari satu)"),
                                                choices=codes.ViolenceType.choices, widget=forms.CheckboxSelectMultiple,
@@ -216,12 +212,6 @@ class VictimForm(forms.Form):
             raise forms.ValidationError(_("NIK harus 16 angka."))
         return nik
 
-    def clean_birth_date(self):
-        birth = self.cleaned_data["birth_date"]
-        if birth and birth > timezone.localdate():
-            raise forms.ValidationError(_("Tanggal lahir tidak boleh di masa depan."))
-        return birth
-
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("birth_date") and cleaned.get("age") is None and "birth_date" not in self.errors:
@@ -245,13 +235,13 @@ class VictimForm(forms.Form):
 class PerpetratorForm(forms.Form):
     name = forms.CharField(label=_("Nama pelaku"), max_length=150, required=False)
     sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=BLANK + codes.Sex.choices)
-    age = forms.IntegerField(label=_("Usia (tahun)"), min_value=0, max_value=120, required=False)
+    age = forms.IntegerField(label=_("Usia (tahun)"), min_value=0, max_value=bounds.MAX_AGE, required=False)
     is_child = forms.BooleanField(label=_("Pelaku anak (di bawah 18 tahun)"), required=False)
 
     def __init__(self, *args, victim_count: int = 1, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # The relationship is stored per victim-perpetrator pair (SIMFONI counts pairs).
-        for index in range(victim_count):
+        for index in range(min(victim_count, MAX_VICTIMS)):
             self.fields[f"relationship_{index}"] = forms.ChoiceField(
                 label=_("Hubungan dengan korban %(n)s") % {"n": index + 1}, choices=codes.Relationship.choices,
                 initial=codes.Relationship.NA)
@@ -282,17 +272,27 @@ class _RowFormSet(forms.BaseFormSet):
 
 class _VictimFormSet(_RowFormSet):
     delete_label = _("Hapus korban ini")
+    default_error_messages = {
+        "too_many_forms": _("Paling banyak %(num)d korban dalam satu pengaduan."),
+        "too_few_forms": _("Catat setidaknya satu korban."),
+    }
 
 
 class _PerpetratorFormSet(_RowFormSet):
     delete_label = _("Hapus pelaku ini")
+    default_error_messages = {"too_many_forms": _("Paling banyak %(num)d pelaku dalam satu pengaduan.")}
 
 
+# The row counts come from the request: absolute_max caps the forms built whatever TOTAL_FORMS claims, and
+# each perpetrator row holds one relationship per victim, so the work of one intake stays bounded.
+MAX_VICTIMS = MAX_PERPETRATORS = 20
 VictimFormSet = forms.formset_factory(VictimForm, formset=_VictimFormSet, extra=0, min_num=1, validate_min=True,
-                                      can_delete=True, max_num=20)
+                                      can_delete=True, max_num=MAX_VICTIMS, absolute_max=MAX_VICTIMS,
+                                      validate_max=True)
 # One empty perpetrator row to start with; left empty, it is skipped (the perpetrator may be unknown).
 PerpetratorFormSet = forms.formset_factory(PerpetratorForm, formset=_PerpetratorFormSet, extra=1, min_num=0,
-                                           can_delete=True, max_num=20)
+                                           can_delete=True, max_num=MAX_PERPETRATORS,
+                                           absolute_max=MAX_PERPETRATORS, validate_max=True)
 
 
 # --- Workflow actions ----------------------------------------------------------------------------
@@ -336,7 +336,7 @@ class PlannedServiceForm(_ActionForm):
                                              required=False)
     provider_user = forms.ModelChoiceField(label=_("Petugas pemberi layanan"), queryset=User.objects.none(),
                                            required=False)
-    due_on = _date_field(_("Target tanggal"))
+    due_on = _date_field(_("Target tanggal"), bounds.PLAN)
     notes = forms.CharField(label=_("Catatan"), widget=TEXTAREA, required=False)
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
@@ -357,7 +357,7 @@ class ServiceDeliveryForm(_ActionForm):
     service = forms.ChoiceField(label=_("Layanan"), choices=BLANK + codes.Service.choices)
     planned = forms.ModelChoiceField(label=_("Bagian dari rencana"), queryset=PlannedService.objects.none(),
                                      required=False, empty_label=_("Di luar rencana"))
-    delivered_on = _date_field(_("Tanggal layanan"), initial=timezone.localdate)
+    delivered_on = _date_field(_("Tanggal layanan"), bounds.RECORD, initial=timezone.localdate)
     provider_agency = forms.ModelChoiceField(label=_("Lembaga pemberi layanan"), queryset=Agency.objects.none(),
                                              required=False)
     notes = forms.CharField(label=_("Catatan"), widget=TEXTAREA, required=False)
@@ -447,7 +447,7 @@ class AssignForm(_ActionForm):
 
 class AccompanimentForm(_ActionForm):
     submit_label = _("Catat pendampingan")
-    occurred_at = _datetime_field(_("Waktu pendampingan"), initial=lambda: timezone.localtime().replace(
+    occurred_at = _datetime_field(_("Waktu pendampingan"), bounds.RECORD, initial=lambda: timezone.localtime().replace(
         second=0, microsecond=0))
     kind = forms.ChoiceField(label=_("Jenis pendampingan"), choices=BLANK + codes.AccompanimentKind.choices)
     accompanied_by = forms.ModelChoiceField(label=_("Didampingi oleh"), queryset=User.objects.none())
@@ -463,10 +463,10 @@ class MediationForm(_ActionForm):
     submit_label = _("Catat mediasi")
     mediator = forms.CharField(label=_("Mediator"), max_length=150)
     parties = forms.CharField(label=_("Para pihak"), widget=TEXTAREA)
-    held_on = _date_field(_("Tanggal mediasi"))
+    held_on = _date_field(_("Tanggal mediasi"), bounds.RECORD)
     record = forms.CharField(label=_("Berita acara"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
     agreement = forms.CharField(label=_("Kesepakatan"), widget=TEXTAREA, required=False)
-    follow_up_on = _date_field(_("Tanggal pemantauan kesepakatan"), required=False)
+    follow_up_on = _date_field(_("Tanggal pemantauan kesepakatan"), bounds.PLAN, required=False)
 
 
 class ConsentForm(_ActionForm):
@@ -484,7 +484,8 @@ class ConsentForm(_ActionForm):
     legal_basis = forms.CharField(label=_("Dasar hukum / alasan (bila tanpa persetujuan atau wali lain)"),
                                   widget=TEXTAREA, required=False)
     form_version = forms.CharField(label=_("Versi formulir persetujuan"), max_length=32, initial="IC-2026-1")
-    given_at = _datetime_field(_("Waktu persetujuan"), required=False, help_text=_("Kosongkan bila sekarang."))
+    given_at = _datetime_field(_("Waktu persetujuan"), bounds.RECORD, what=_("Waktu persetujuan"), required=False,
+                               help_text=_("Kosongkan bila sekarang."))
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -493,16 +494,10 @@ class ConsentForm(_ActionForm):
         if case.victims.count() == 1:
             self.fields["victim"].initial = case.victims.first()
 
-    def clean_given_at(self):
-        value = self.cleaned_data["given_at"]
-        if value and value > timezone.now():
-            raise forms.ValidationError(_("Waktu persetujuan tidak boleh di masa depan."))
-        return value
-
 
 class PoliceReportForm(_ActionForm):
     submit_label = _("Catat laporan ke kepolisian")
-    reported_at = _datetime_field(_("Waktu dilaporkan ke kepolisian"), required=False,
+    reported_at = _datetime_field(_("Waktu dilaporkan ke kepolisian"), bounds.RECORD, required=False,
                                   help_text=_("Kosongkan bila sekarang."))
     reference = forms.CharField(label=_("Nomor laporan polisi (bila ada)"), max_length=100, required=False)
 
@@ -539,7 +534,7 @@ SORT_CHOICES = [("terbaru", _("Terbaru")), ("terlama", _("Terlama")), ("nomor", 
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Nomor kasus atau kode penyintas"), required=False)
+    q = forms.CharField(label=_("Nomor kasus atau kode penyintas"), required=False, max_length=bounds.MAX_SEARCH)
     stage = forms.ChoiceField(label=_("Tahap"), required=False, choices=[("", _("Semua tahap"))]
                               + codes.CaseStage.choices)
     risk_level = forms.ChoiceField(label=_("Risiko"), required=False, choices=[("", _("Semua risiko"))]

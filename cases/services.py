@@ -36,7 +36,7 @@ from cases.models import (
     VictimPerpetrator,
     VictimViolence,
 )
-from core import codes
+from core import bounds, codes
 from core.audit import audit_record
 from core.policy import Capability, Scope, can, case_scope
 from core.sequences import sequence_next
@@ -117,8 +117,8 @@ def _validate_registration(*, received_at: datetime, incident: IncidentData, vic
                            perpetrators: list[PerpetratorData]) -> None:
     if not victims:
         raise CaseError(_("Kasus harus mencatat setidaknya satu korban."))
-    if received_at > timezone.now():
-        raise CaseError(_("Waktu pengaduan tidak boleh di masa depan."))
+    _check_date(bounds.RECORD, received_at, _("Waktu pengaduan"))
+    _check_date(bounds.INCIDENT, incident.occurred_on, _("Tanggal kejadian"))
     if incident.occurred_on > timezone.localdate(received_at):
         raise CaseError(_("Tanggal kejadian tidak boleh sesudah pengaduan diterima."))
     if incident.outside_district and (incident.kecamatan or incident.village):
@@ -128,13 +128,14 @@ def _validate_registration(*, received_at: datetime, incident: IncidentData, vic
     for index, victim in enumerate(victims, start=1):
         if victim.nik and not NIK_PATTERN.match(victim.nik):
             raise CaseError(_("NIK korban %(n)s harus 16 angka.") % {"n": index})
-        if victim.birth_date and victim.birth_date > timezone.localdate():
-            raise CaseError(_("Tanggal lahir korban %(n)s tidak boleh di masa depan.") % {"n": index})
+        _check_date(bounds.BIRTH, victim.birth_date, _("Tanggal lahir korban %(n)s") % {"n": index})
         if victim.birth_date is None and victim.age is None:
             raise CaseError(_("Isi tanggal lahir atau usia korban %(n)s.") % {"n": index})
+        _check_age(victim.age)
         if not victim.violence_types:
             raise CaseError(_("Pilih setidaknya satu jenis kekerasan untuk korban %(n)s.") % {"n": index})
     for perpetrator in perpetrators:
+        _check_age(perpetrator.age)
         if any(i < 0 or i >= len(victims) for i in perpetrator.relationships):
             raise CaseError(_("Hubungan pelaku merujuk ke korban yang tidak ada."))
 
@@ -224,6 +225,7 @@ def consent_record(*, case: Case, victim: Victim, actor: User, scopes: list[str]
         raise CaseError(_("Korban anak: persetujuan diberikan oleh orang tua atau wali (UU 27/2022 Pasal 25)."))
     if given_by == codes.ConsentGiver.LEGAL_BASIS and not legal_basis.strip():
         raise CaseError(_("Tuliskan dasar hukum bila data diproses tanpa persetujuan."))
+    _check_date(bounds.RECORD, given_at, _("Waktu persetujuan"))
     if given_by == codes.ConsentGiver.PARENT and parent_is_perpetrator:
         raise CaseError(_("Orang tua yang menjadi pelaku tidak dapat memberi persetujuan. "
                           "Catat wali lain atau dasar hukumnya."))
@@ -249,8 +251,7 @@ def service_delivery_record(*, case: Case, victim: Victim, actor: User, service:
         raise CaseError(_("Korban ini tidak tercatat pada kasus ini."))
     if case.is_closed:
         raise CaseError(_("Kasus sudah ditutup. Buka kembali kasus untuk mencatat layanan."))
-    if delivered_on > timezone.localdate():
-        raise CaseError(_("Tanggal layanan tidak boleh di masa depan."))
+    _check_date(bounds.RECORD, delivered_on, _("Tanggal layanan"))
     if delivered_on < timezone.localdate(case.received_at) and service != codes.Service.COMPLAINT:
         raise CaseError(_("Tanggal layanan tidak boleh sebelum pengaduan diterima."))
     if planned is not None and planned.case_id != case.pk:
@@ -266,6 +267,16 @@ def service_delivery_record(*, case: Case, victim: Victim, actor: User, service:
 
 
 # --- Shared checks ------------------------------------------------------------------------------
+
+def _check_date(bound: bounds.DateRange, value: date | datetime | None, what: str) -> None:
+    if message := bound.problem(value, what=what):
+        raise CaseError(message)
+
+
+def _check_age(age: int | None) -> None:
+    if message := bounds.count_problem(age, maximum=bounds.MAX_AGE, what=_("Usia")):
+        raise CaseError(message)
+
 
 def _require_choice(value: str, choices, message: str) -> None:
     if value not in choices.values:
@@ -348,6 +359,7 @@ def planned_service_add(*, case: Case, actor: User, service: str, due_on: date,
     if provider_agency is None and provider_user is None:
         raise CaseError(_("Pilih lembaga atau petugas yang memberi layanan."))
     planned_at = _moment(case, at)
+    _check_date(bounds.PLAN, due_on, _("Target tanggal"))
     if due_on < timezone.localdate(planned_at):
         raise CaseError(_("Target tanggal tidak boleh sebelum rencana dibuat."))
     line = PlannedService.objects.create(case=case, service=service, due_on=due_on, provider_agency=provider_agency,
@@ -769,8 +781,8 @@ def mediation_record(*, case: Case, actor: User, mediator: str, parties: str, he
                           "Belum ada untuk: %(codes)s.") % {"codes": ", ".join(missing)})
     if not mediator.strip() or not parties.strip():
         raise CaseError(_("Isi nama mediator dan para pihak."))
-    if held_on > timezone.localdate():
-        raise CaseError(_("Tanggal mediasi tidak boleh di masa depan."))
+    _check_date(bounds.RECORD, held_on, _("Tanggal mediasi"))
+    _check_date(bounds.PLAN, follow_up_on, _("Tanggal pemantauan kesepakatan"))
     if held_on < timezone.localdate(case.received_at):
         raise CaseError(_("Tanggal mediasi tidak boleh sebelum pengaduan diterima."))
     if follow_up_on is not None and follow_up_on < held_on:

@@ -97,19 +97,27 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
 
 # --- Intake ----------------------------------------------------------------------------------------
 
-def _formset_with_rows(formset_class, data, prefix: str, add: bool, **kwargs):
-    if add:
-        data = data.copy()
-        key = f"{prefix}-TOTAL_FORMS"
-        data[key] = str(int(data.get(key, 0) or 0) + 1)
-    return formset_class(data, prefix=prefix, **kwargs)
-
-
-def _victim_count(data, prefix: str = "korban") -> int:
+def _bound_rows(data, formset_class, prefix: str, add: bool) -> str | None:
+    """Set the row count of a posted formset (in `data`, a copy) to what can be built: never more rows than
+    the formset's maximum, nor than the request carries when it claims more (a forged count costs nothing);
+    one more when "add a row" was pressed. Returns the message when the rows asked for exceed the maximum."""
+    key, most = f"{prefix}-TOTAL_FORMS", formset_class.max_num
     try:
-        return max(1, int(data.get(f"{prefix}-TOTAL_FORMS", 1)))
-    except (TypeError, ValueError):
-        return 1
+        claimed = max(0, int(data.get(key, "0")))
+    except ValueError:  # not a number: the rows the request carries
+        claimed = None
+    carried = len({name.split("-")[1] for name in data if name.startswith(f"{prefix}-")
+                   and name.split("-")[1].isdecimal() and int(name.split("-")[1][:4]) < most})
+    rows = carried if claimed is None or claimed > most else claimed
+    too_many = (claimed or 0) > most or (add and rows >= most)
+    data[key] = str(min(rows + (1 if add else 0), most))
+    full = formset_class.default_error_messages["too_many_forms"]  # "at most N victims" (or perpetrators)
+    return str(full % {"num": most}) if too_many else None
+
+
+def _victim_count(victim_formset) -> int:
+    """Victim rows in the posted formset (bounded by its absolute maximum, whatever the request claims)."""
+    return max(1, victim_formset.total_form_count())
 
 
 def _duplicates_for(request: HttpRequest, victim_forms) -> selectors.DuplicateMatches:
@@ -133,13 +141,21 @@ def case_create(request: HttpRequest) -> HttpResponse:
     duplicates = selectors.DuplicateMatches()
     if request.method == "POST":
         add_victim, add_perpetrator = "tambah_korban" in request.POST, "tambah_pelaku" in request.POST
-        form = forms.CaseIntakeForm(request.POST, user=request.user)
-        victim_formset = _formset_with_rows(forms.VictimFormSet, request.POST, "korban", add_victim)
-        perpetrator_formset = _formset_with_rows(forms.PerpetratorFormSet, request.POST, "pelaku", add_perpetrator,
-                                                 form_kwargs={"victim_count": _victim_count(victim_formset.data)})
-        if add_victim or add_perpetrator:
+        posted = request.POST.copy()
+        row_problems = [problem for problem in (
+            _bound_rows(posted, forms.VictimFormSet, "korban", add_victim),
+            _bound_rows(posted, forms.PerpetratorFormSet, "pelaku", add_perpetrator)) if problem]
+        form = forms.CaseIntakeForm(posted, user=request.user)
+        victim_formset = forms.VictimFormSet(posted, prefix="korban")
+        perpetrator_formset = forms.PerpetratorFormSet(posted, prefix="pelaku", form_kwargs={
+            "victim_count": _victim_count(victim_formset)})
+        adding = add_victim or add_perpetrator
+        valid = not adding and form.is_valid() & victim_formset.is_valid() & perpetrator_formset.is_valid()
+        if adding:
             forms.silence_errors(form, victim_formset, perpetrator_formset)
-        elif form.is_valid() & victim_formset.is_valid() & perpetrator_formset.is_valid():
+        for problem in row_problems:
+            form.add_error(None, problem)
+        if valid and not row_problems:
             kept = [f for f in victim_formset.forms if f.has_changed() and not victim_formset._should_delete_form(f)]
             positions = {victim_formset.forms.index(f): place for place, f in enumerate(kept)}
             duplicates = _duplicates_for(request, kept)

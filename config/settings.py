@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.RefuseControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -160,6 +161,12 @@ MEDIA_ROOT = VAR_DIR / "private"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Request bodies are bounded before any view runs (Django answers 400 beyond them): the fullest intake
+# form (20 victims, 20 perpetrators, every box ticked) sends about 1,100 fields; uploads go to files.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB of form fields, files excluded
+DATA_UPLOAD_MAX_NUMBER_FILES = 20  # at most 6 photos per activity; one attachment per upload
 
 # Redis is optional: without it Celery runs tasks in-process and the cache is local memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")

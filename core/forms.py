@@ -3,15 +3,18 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import bounds
 from core.models import CalendarOverride
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("Tindakan (awalan, mis. auth.)"), required=False)
-    actor = forms.CharField(label=_("Pengguna"), required=False)
-    object_label = forms.CharField(label=_("Objek (nomor atau kode)"), required=False)
-    date_from = forms.DateField(label=_("Dari tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Sampai tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    action = forms.CharField(label=_("Tindakan (awalan, mis. auth.)"), required=False, max_length=bounds.MAX_SEARCH)
+    actor = forms.CharField(label=_("Pengguna"), required=False, max_length=bounds.MAX_SEARCH)
+    object_label = forms.CharField(label=_("Objek (nomor atau kode)"), required=False, max_length=bounds.MAX_SEARCH)
+    date_from = forms.DateField(label=_("Dari tanggal"), required=False, validators=[bounds.SEARCH.validator()],
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Sampai tanggal"), required=False, validators=[bounds.SEARCH.validator()],
+                              widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -28,7 +31,8 @@ class AuditFilterForm(forms.Form):
 
 
 class CalendarOverrideForm(forms.Form):
-    day = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Tanggal"), validators=[bounds.CALENDAR.validator()],
+                          widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("Jenis koreksi"), choices=CalendarOverride.Kind.choices,
                              initial=CalendarOverride.Kind.HOLIDAY, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Keterangan"), max_length=200,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import workdays
+from core import bounds, workdays
 from core.audit import audit_record
 from core.models import CalendarOverride
 
@@ -23,6 +23,8 @@ class CalendarError(ValueError):
 
 
 def _validate(*, day: date, kind: str) -> None:
+    if message := bounds.CALENDAR.problem(day):
+        raise CalendarError(message)
     if CalendarOverride.objects.filter(day=day).exists():
         raise CalendarError(_("Tanggal itu sudah dikoreksi. Hapus koreksi yang ada lebih dulu."))
     if day.weekday() >= workdays.SATURDAY:

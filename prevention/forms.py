@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Region, User
 from agencies.selectors import district_kecamatan, district_villages
-from core import codes
+from core import bounds, codes
 from prevention.models import (
     ActivistRole,
     ActivityKind,
@@ -28,6 +28,11 @@ from prevention.selectors import COVERAGE_SORTS
 from prevention.services import PHOTOS_PER_ACTIVITY, Participants
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _date_field(label, bound: bounds.DateRange, **kwargs) -> forms.DateField:
+    """A date within `bound` (core.bounds, which the services ask too)."""
+    return forms.DateField(label=label, widget=DATE_WIDGET, validators=[bound.validator()], **kwargs)
 
 
 def _helper(submit_label, method: str = "post") -> FormHelper:
@@ -92,10 +97,14 @@ def area_choices() -> list:
 
 
 class ParticipantsMixin(forms.Form):
-    participants_male_child = forms.IntegerField(label=_("Anak laki-laki"), min_value=0, initial=0)
-    participants_female_child = forms.IntegerField(label=_("Anak perempuan"), min_value=0, initial=0)
-    participants_male_adult = forms.IntegerField(label=_("Laki-laki dewasa"), min_value=0, initial=0)
-    participants_female_adult = forms.IntegerField(label=_("Perempuan dewasa"), min_value=0, initial=0)
+    participants_male_child = forms.IntegerField(label=_("Anak laki-laki"), min_value=0,
+                                                 max_value=bounds.MAX_PARTICIPANTS, initial=0)
+    participants_female_child = forms.IntegerField(label=_("Anak perempuan"), min_value=0,
+                                                   max_value=bounds.MAX_PARTICIPANTS, initial=0)
+    participants_male_adult = forms.IntegerField(label=_("Laki-laki dewasa"), min_value=0,
+                                                 max_value=bounds.MAX_PARTICIPANTS, initial=0)
+    participants_female_adult = forms.IntegerField(label=_("Perempuan dewasa"), min_value=0,
+                                                   max_value=bounds.MAX_PARTICIPANTS, initial=0)
 
     def participants(self) -> Participants:
         data = self.cleaned_data
@@ -123,7 +132,7 @@ class PatbmGroupForm(forms.Form):
     village = forms.ChoiceField(label=_("Desa/kelurahan"))
     sk_number = forms.CharField(label=_("Nomor SK"), max_length=100, required=False,
                                 help_text=_("Kosongkan bila SK pembentukan belum terbit."))
-    sk_date = forms.DateField(label=_("Tanggal SK"), required=False, widget=DATE_WIDGET)
+    sk_date = _date_field(_("Tanggal SK"), bounds.RECORD, required=False)
     facilitator = forms.CharField(label=_("Fasilitator"), max_length=150, required=False)
     is_active = forms.BooleanField(label=_("Kelompok aktif"), required=False, initial=True)
 
@@ -157,7 +166,7 @@ class PatbmActivistForm(forms.Form):
 
 
 class PatbmActivityForm(ParticipantsMixin):
-    held_on = forms.DateField(label=_("Tanggal kegiatan"), widget=DATE_WIDGET)
+    held_on = _date_field(_("Tanggal kegiatan"), bounds.RECORD)
     level = forms.ChoiceField(label=_("Tingkat"), choices=ActivityLevel.choices, widget=forms.RadioSelect)
     topic = forms.CharField(label=_("Topik"), max_length=200,
                             help_text=_("Mis. Pengasuhan positif, Forum Anak, pencegahan perkawinan anak."))
@@ -199,7 +208,7 @@ class PatbmGroupFilterForm(forms.Form):
 # --- PUSPAGA -------------------------------------------------------------------------------------------
 
 class PuspagaSessionForm(forms.Form):
-    held_on = forms.DateField(label=_("Tanggal sesi"), widget=DATE_WIDGET)
+    held_on = _date_field(_("Tanggal sesi"), bounds.RECORD)
     service = forms.ChoiceField(label=_("Layanan"), choices=PuspagaService.choices, widget=forms.RadioSelect,
                                 initial=PuspagaService.COUNSELLING)
     channel = forms.ChoiceField(label=_("Saluran"), choices=PuspagaChannel.choices)
@@ -235,8 +244,8 @@ class PuspagaReferForm(forms.Form):
 
 
 class PuspagaSessionFilterForm(forms.Form):
-    start = forms.DateField(label=_("Dari tanggal"), required=False, widget=DATE_WIDGET)
-    end = forms.DateField(label=_("Sampai tanggal"), required=False, widget=DATE_WIDGET)
+    start = _date_field(_("Dari tanggal"), bounds.SEARCH, required=False)
+    end = _date_field(_("Sampai tanggal"), bounds.SEARCH, required=False)
     issue = forms.ChoiceField(label=_("Kategori masalah"), required=False,
                               choices=[("", _("Semua kategori"))] + PuspagaIssue.choices)
     referred = forms.ChoiceField(label=_("Dirujuk"), required=False,
@@ -255,7 +264,7 @@ class PuspagaSessionFilterForm(forms.Form):
 class PreventionActivityForm(ParticipantsMixin):
     kind = forms.ChoiceField(label=_("Jenis kegiatan"), choices=ActivityKind.choices)
     title = forms.CharField(label=_("Nama kegiatan"), max_length=200)
-    held_on = forms.DateField(label=_("Tanggal kegiatan"), widget=DATE_WIDGET)
+    held_on = _date_field(_("Tanggal kegiatan"), bounds.RECORD)
     topics = forms.MultipleChoiceField(label=_("Topik (boleh lebih dari satu)"), choices=Topic.choices,
                                        widget=forms.CheckboxSelectMultiple)
     area = forms.ChoiceField(label=_("Wilayah kegiatan"), required=False,
@@ -263,8 +272,10 @@ class PreventionActivityForm(ParticipantsMixin):
                                          "kecamatan; kosongkan untuk seluruh kabupaten."))
     target_group = forms.ChoiceField(label=_("Sasaran"), choices=TargetGroup.choices)
     platform = forms.ChoiceField(label=_("Platform"), required=False, choices=[("", "—")] + Platform.choices)
-    reach = forms.IntegerField(label=_("Jangkauan (akun yang melihat)"), min_value=0, required=False)
-    engagement = forms.IntegerField(label=_("Interaksi (suka, komentar, bagikan)"), min_value=0, required=False)
+    reach = forms.IntegerField(label=_("Jangkauan (akun yang melihat)"), min_value=0, max_value=bounds.MAX_REACH,
+                               required=False)
+    engagement = forms.IntegerField(label=_("Interaksi (suka, komentar, bagikan)"), min_value=0,
+                                    max_value=bounds.MAX_REACH, required=False)
     budget_line = forms.CharField(label=_("Sumber anggaran"), max_length=150, required=False)
     notes = forms.CharField(label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -307,8 +318,8 @@ def area_initial(activity) -> str:
 
 
 class PreventionActivityFilterForm(forms.Form):
-    start = forms.DateField(label=_("Dari tanggal"), required=False, widget=DATE_WIDGET)
-    end = forms.DateField(label=_("Sampai tanggal"), required=False, widget=DATE_WIDGET)
+    start = _date_field(_("Dari tanggal"), bounds.SEARCH, required=False)
+    end = _date_field(_("Sampai tanggal"), bounds.SEARCH, required=False)
     kind = forms.ChoiceField(label=_("Jenis"), required=False, choices=[("", _("Semua jenis"))] + ActivityKind.choices)
     topic = forms.ChoiceField(label=_("Topik"), required=False, choices=[("", _("Semua topik"))] + Topic.choices)
     kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
@@ -340,8 +351,8 @@ SORT_LABELS = {
 
 
 class CoverageFilterForm(forms.Form):
-    start = forms.DateField(label=_("Dari tanggal"), required=False, widget=DATE_WIDGET)
-    end = forms.DateField(label=_("Sampai tanggal"), required=False, widget=DATE_WIDGET)
+    start = _date_field(_("Dari tanggal"), bounds.SEARCH, required=False)
+    end = _date_field(_("Sampai tanggal"), bounds.SEARCH, required=False)
     kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
     sort = forms.ChoiceField(label=_("Urutkan"), required=False, choices=[(key, SORT_LABELS[key])
                                                                           for key in COVERAGE_SORTS])

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from agencies.models import Region, User
-from core import codes
+from core import bounds, codes
 from core.audit import audit_record
 from inbox import services as inbox_services
 from prevention.models import (
@@ -65,12 +65,20 @@ PHOTOS_PER_ACTIVITY = 6
 PHOTO_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
 
 
-def _check_not_future(day: date, field: str = "held_on") -> None:
-    if day > timezone.localdate():
-        raise PreventionError(_("Tanggal tidak boleh di masa depan."), field)
+def _check_date(day: date, field: str = "held_on") -> None:
+    """Activities, sessions and decrees happened already, and not before Simpul's records begin."""
+    if message := bounds.RECORD.problem(day):
+        raise PreventionError(message, field)
+
+
+def _check_count(value: int | None, field: str, maximum: int) -> None:
+    if message := bounds.count_problem(value, maximum=maximum):
+        raise PreventionError(message, field)
 
 
 def _check_participants(participants: Participants, *, required: bool) -> None:
+    for field, value in participants.as_fields().items():
+        _check_count(value, field, bounds.MAX_PARTICIPANTS)
     if required and participants.total == 0:
         raise PreventionError(_("Isi jumlah peserta: setidaknya satu peserta."))
 
@@ -94,7 +102,7 @@ def _check_group_fields(*, village: Region, sk_number: str, sk_date: date | None
         raise PreventionError(_("Nomor SK dan tanggal SK diisi bersama, atau keduanya dikosongkan bila SK "
                                 "belum terbit."), "sk_date" if sk_number.strip() else "sk_number")
     if sk_date is not None:
-        _check_not_future(sk_date, "sk_date")
+        _check_date(sk_date, "sk_date")
 
 
 @transaction.atomic
@@ -225,7 +233,7 @@ def patbm_activity_record(*, group: PatbmGroup, actor: User, held_on: date, leve
                           request=None) -> PatbmActivity:
     """Record a PATBM activity (anak, keluarga or komunitas level) with its participants and photos."""
     _require_patbm_agency(actor, group)
-    _check_not_future(held_on)
+    _check_date(held_on)
     if not topic.strip():
         raise PreventionError(_("Tuliskan topik kegiatan."), "topic")
     _check_participants(participants, required=True)
@@ -242,7 +250,7 @@ def patbm_activity_update(*, activity: PatbmActivity, actor: User, held_on: date
                           participants: Participants, notes: str = "", request=None) -> PatbmActivity:
     """Correct a PATBM activity's date, level, topic, participants or notes."""
     _require_patbm_agency(actor, activity.group)
-    _check_not_future(held_on)
+    _check_date(held_on)
     if not topic.strip():
         raise PreventionError(_("Tuliskan topik kegiatan."), "topic")
     _check_participants(participants, required=True)
@@ -281,7 +289,7 @@ def puspaga_session_record(*, actor: User, held_on: date, service: str, channel:
                            counsellor: User, notes: str = "", request=None) -> PuspagaSession:
     """Record a PUSPAGA counselling or information session of the actor's PUSPAGA."""
     _require_puspaga_agency(actor)
-    _check_not_future(held_on)
+    _check_date(held_on)
     _check_counsellor(actor, counsellor)
     session = PuspagaSession.objects.create(agency=actor.agency, held_on=held_on, service=service, channel=channel,
                                             issue=issue, counsellor=counsellor, notes=notes.strip(),
@@ -296,7 +304,7 @@ def puspaga_session_update(*, session: PuspagaSession, actor: User, held_on: dat
                            issue: str, counsellor: User, notes: str, request=None) -> PuspagaSession:
     """Correct a session's details or notes (only its own PUSPAGA's staff)."""
     _require_puspaga_agency(actor, session)
-    _check_not_future(held_on)
+    _check_date(held_on)
     _check_counsellor(actor, counsellor)
     session.held_on, session.service, session.channel, session.issue = held_on, service, channel, issue
     session.counsellor, session.notes = counsellor, notes.strip()
@@ -339,10 +347,10 @@ def puspaga_session_refer(*, session: PuspagaSession, actor: User, summary: str,
 
 def _check_activity_fields(*, kind: str, topics: list[str], kecamatan: Region | None, village: Region | None,
                            participants: Participants, platform: str, reach: int | None, held_on: date,
-                           title: str) -> None:
+                           title: str, engagement: int | None = None) -> None:
     if not title.strip():
         raise PreventionError(_("Tuliskan nama kegiatan."), "title")
-    _check_not_future(held_on)
+    _check_date(held_on)
     if not topics:
         raise PreventionError(_("Pilih setidaknya satu topik."), "topics")
     if village is not None:
@@ -350,6 +358,8 @@ def _check_activity_fields(*, kind: str, topics: list[str], kecamatan: Region | 
             raise PreventionError(_("Pilih sebuah desa atau kelurahan."), "area")
         if kecamatan is not None and village.parent_id != kecamatan.code:
             raise PreventionError(_("Desa yang dipilih tidak berada di kecamatan itu."), "area")
+    _check_count(reach, "reach", bounds.MAX_REACH)
+    _check_count(engagement, "engagement", bounds.MAX_REACH)
     if kind == ActivityKind.SOCIAL_MEDIA:
         if not platform:
             raise PreventionError(_("Kampanye media sosial: pilih platformnya."), "platform")
@@ -378,7 +388,7 @@ def prevention_activity_record(*, actor: User, kind: str, title: str, held_on: d
     if not can_record_activities(actor):
         raise PreventionError(_("Peran Anda tidak mencatat kegiatan pencegahan."))
     _check_activity_fields(kind=kind, topics=topics, kecamatan=kecamatan, village=village, participants=participants,
-                           platform=platform, reach=reach, held_on=held_on, title=title)
+                           platform=platform, reach=reach, held_on=held_on, title=title, engagement=engagement)
     activity = PreventionActivity.objects.create(
         agency=actor.agency, recorded_by=actor,
         **_activity_values(kind=kind, title=title, held_on=held_on, kecamatan=kecamatan, village=village,
@@ -401,7 +411,7 @@ def prevention_activity_update(*, activity: PreventionActivity, actor: User, kin
     if not can_record_activities(actor) or activity.agency_id != actor.agency_id:
         raise PreventionError(_("Hanya lembaga penyelenggara yang dapat mengubah kegiatan ini."))
     _check_activity_fields(kind=kind, topics=topics, kecamatan=kecamatan, village=village, participants=participants,
-                           platform=platform, reach=reach, held_on=held_on, title=title)
+                           platform=platform, reach=reach, held_on=held_on, title=title, engagement=engagement)
     values = _activity_values(kind=kind, title=title, held_on=held_on, kecamatan=kecamatan, village=village,
                               target_group=target_group, participants=participants, platform=platform, reach=reach,
                               engagement=engagement, budget_line=budget_line, notes=notes)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.selectors import district_kecamatan
+from core import bounds
 from core.codes import Service, Urgency
 from core.policy import Capability, can
 from referrals.models import Referral
@@ -100,7 +101,7 @@ class OutcomeForm(forms.Form):
 
 class ServiceRecordForm(forms.Form):
     service = forms.ChoiceField(label=_("Layanan yang diberikan"), choices=Service.choices)
-    delivered_on = forms.DateField(label=_("Tanggal layanan"),
+    delivered_on = forms.DateField(label=_("Tanggal layanan"), validators=[bounds.RECORD.validator()],
                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     notes = forms.CharField(label=_("Catatan"), required=False, widget=TEXTAREA)
 
@@ -121,7 +122,7 @@ class MessageForm(forms.Form):
 
 
 class InboxFilterForm(forms.Form):
-    number = forms.CharField(label=_("Nomor rujukan"), required=False)
+    number = forms.CharField(label=_("Nomor rujukan"), required=False, max_length=bounds.MAX_SEARCH)
     urgency = forms.ChoiceField(label=_("Urgensi"), required=False, choices=[("", _("Semua"))] + Urgency.choices)
     service = forms.ChoiceField(label=_("Layanan"), required=False,
                                 choices=[("", _("Semua layanan"))] + Service.choices)

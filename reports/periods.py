@@ -13,6 +13,8 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import bounds
+
 MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
              "Oktober", "November", "Desember"]
 
@@ -39,30 +41,40 @@ class Period:
     end: date  # inclusive
 
     @classmethod
-    def parse(cls, kind: str, text: str) -> Period:
-        """'2026-10' (bulanan), '2026-Q4' (triwulan) or '2026' (tahunan)."""
+    def parse(cls, kind: str, text: str, *, today: date | None = None) -> Period:
+        """'2026-10' (bulanan), '2026-Q4' (triwulan) or '2026' (tahunan), in the years Simpul holds records of."""
         text = (text or "").strip().upper()
+        found = None
         if kind == Kind.MONTHLY and (m := re.fullmatch(r"(\d{4})-(\d{1,2})", text)):
-            year, month = int(m[1]), int(m[2])
-            if 1 <= month <= 12:
-                start = date(year, month, 1)
-                return cls(kind, start, _add_months(start, 1) - timedelta(days=1))
-        if kind == Kind.QUARTERLY and (m := re.fullmatch(r"(\d{4})-Q([1-4])", text)):
-            start = date(int(m[1]), 3 * (int(m[2]) - 1) + 1, 1)
-            return cls(kind, start, _add_months(start, 3) - timedelta(days=1))
-        if kind == Kind.ANNUAL and re.fullmatch(r"\d{4}", text):
-            return cls(kind, date(int(text), 1, 1), date(int(text), 12, 31))
-        examples = {Kind.MONTHLY: "2026-10", Kind.QUARTERLY: "2026-Q4", Kind.ANNUAL: "2026"}
-        raise PeriodError(_("Periode tidak dapat dibaca. Contoh yang benar: %(example)s.")
-                          % {"example": examples.get(kind, "2026-10")})
+            if 1 <= int(m[2]) <= 12:
+                found = int(m[1]), int(m[2])
+        elif kind == Kind.QUARTERLY and (m := re.fullmatch(r"(\d{4})-Q([1-4])", text)):
+            found = int(m[1]), 3 * (int(m[2]) - 1) + 1
+        elif kind == Kind.ANNUAL and re.fullmatch(r"\d{4}", text):
+            found = int(text), 1
+        if found is None:
+            examples = {Kind.MONTHLY: "2026-10", Kind.QUARTERLY: "2026-Q4", Kind.ANNUAL: "2026"}
+            raise PeriodError(_("Periode tidak dapat dibaca. Contoh yang benar: %(example)s.")
+                              % {"example": examples.get(kind, "2026-10")})
+        years = bounds.report_years(today)
+        if found[0] < years.start:
+            raise PeriodError(_("Simpul memuat data sejak tahun %(year)s: pilih periode mulai tahun itu.")
+                              % {"year": years.start})
+        if found[0] not in years:
+            raise PeriodError(_("Periode ini belum dimulai."))
+        return cls.containing(kind, date(found[0], found[1], 1))
 
     @classmethod
     def containing(cls, kind: str, day: date) -> Period:
+        """The period of `kind` that holds `day` (any day the calendar has: the previous period of the
+        earliest one a person may choose is still a period)."""
         if kind == Kind.MONTHLY:
-            return cls.parse(kind, f"{day.year}-{day.month:02d}")
-        if kind == Kind.QUARTERLY:
-            return cls.parse(kind, f"{day.year}-Q{(day.month - 1) // 3 + 1}")
-        return cls.parse(Kind.ANNUAL, str(day.year))
+            start, months = date(day.year, day.month, 1), 1
+        elif kind == Kind.QUARTERLY:
+            start, months = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1), 3
+        else:
+            kind, start, months = Kind.ANNUAL, date(day.year, 1, 1), 12
+        return cls(kind, start, _add_months(start, months) - timedelta(days=1))
 
     @classmethod
     def last_complete(cls, kind: str, today: date) -> Period:

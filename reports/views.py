@@ -25,6 +25,8 @@ from reports.presentation import Edition, present
 from reports.selectors import reports_ready_for, reports_visible_to
 from reports.statistics import DEFINITIONS, compute_statistics
 
+EXPORT_FORMATS = ("xlsx", "csv", "gbvims")
+
 
 def _get_report_for_user(request: HttpRequest, pk: int) -> Report:
     return get_in_scope_or_404(reports_visible_to(user=request.user), pk=pk)
@@ -129,7 +131,11 @@ def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Capability.REPORT_VIEW)
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The aggregate tables of the chosen period and edition as XLSX, CSV, or the GBVIMS table as CSV."""
-    _form, period, edition = _chosen_period(request)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404  # before anything is computed or audited: the format comes from the address
+    form, period, edition = _chosen_period(request)
+    if form.is_bound and not form.is_valid():
+        raise Http404  # a period that cannot be (0000-01, 9999-Q4): no file of another period in its place
     presentation = present(compute_statistics(period), edition=edition, with_charts=False)
     services.statistics_export_audit(actor=request.user, period=period, edition=edition, fmt=fmt, request=request)
     name = f"statistik-{period.kind}-{period.code}-{edition}"

@@ -1,6 +1,7 @@
 """Production settings: DEBUG=0 is strict and `check --deploy` is clean given a proper environment."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,8 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean_env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "SIMPUL_BACKUP_KEY"}
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "SIMPUL_BACKUP_KEY",
+                      "SIMPUL_FIELD_KEYS", "SIMPUL_BLIND_INDEX_KEY"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -46,6 +48,8 @@ def test_check_deploy_is_clean_in_a_proper_production_environment():
         SECRET_KEY="k3y-" + "aZ9_qW8-eR7" * 6,
         ALLOWED_HOSTS="simpul.luwuutarakab.go.id",
         SIMPUL_BACKUP_KEY="x4uOChF1ZB1wbVtMUrN4kEJWGe_0DNpmtCrzMCzjTAM=",
+        SIMPUL_FIELD_KEYS=secrets.token_urlsafe(32),
+        SIMPUL_BLIND_INDEX_KEY=secrets.token_urlsafe(32),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
