@@ -452,7 +452,8 @@ def closure_reject(*, case: Case, actor: User, reason: str, request=None) -> Cas
     case.closure_requested_by = None
     case.save(update_fields=["closure_rejection_reason", "closure_rejected_at", "closure_requested_at",
                              "closure_requested_by", "updated_at"])
-    audit_record(actor=actor, action="case.closure_reject", obj=case, request=request, reason=reason.strip())
+    # The reason is on the case for its team; audit rows can never be erased, so they carry no free text.
+    audit_record(actor=actor, action="case.closure_reject", obj=case, request=request)
     _notify_closure_decision(case, inbox_services.Kind.CLOSURE_REFUSED, actor=actor, requested_by=requested_by)
     return case
 
@@ -478,8 +479,12 @@ def case_reopen(*, case: Case, actor: User, reason: str, request=None) -> Case:
                closure_requested_by=None, closure_approved_by=None, closure_rejection_reason="",
                closure_rejected_at=None, reopened_at=timezone.now(), reopen_reason=reason.strip(),
                reopen_count=case.reopen_count + 1)
-    audit_record(actor=actor, action="case.reopen", obj=case, request=request, reason=reason.strip(),
-                 details={"previous_closure_reason": previous_reason[:200]})
+    # The case keeps only its last closure and reopening reasons: the earlier ones go into its notes, where the
+    # case team reads them (and retention can erase them), not into the unchangeable audit row.
+    CaseNote.objects.create(case=case, author=actor, text=_(
+        "Kasus dibuka kembali. Alasan: %(reason)s\nAlasan terminasi sebelumnya: %(previous)s")
+        % {"reason": reason.strip(), "previous": previous_reason})
+    audit_record(actor=actor, action="case.reopen", obj=case, request=request)
     return case
 
 

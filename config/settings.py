@@ -5,6 +5,7 @@ Without DATABASE_URL Simpul runs on a SQLite file with Celery eager (the embedde
 worker and beat. DEBUG=0 is production: it refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -278,6 +279,14 @@ if DEBUG:
 
 # Production hardening; each can be relaxed from the environment for an HTTP-only intranet.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY", False) else None
+# The reverse proxies (IPs or CIDRs) whose X-Forwarded-For is believed (core.net.client_ip); none by default,
+# so a client cannot choose the address the audit log records.
+SIMPUL_TRUSTED_PROXIES = env_list("SIMPUL_TRUSTED_PROXIES")
+for _proxy in SIMPUL_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"SIMPUL_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network") from None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)

@@ -10,6 +10,8 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_display = ("at", "actor_label", "action", "object_label", "ip_address")
     list_filter = ("action",)
     search_fields = ("actor_label", "object_label")
+    # Reasons typed by staff can carry names; the case team reads them on the case, not here.
+    exclude = ("reason",)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,14 +18,19 @@ class AuditEvent(models.Model):
     """Who did what to which object, when, from where and why. Rows are only ever added.
 
     `object_label` holds a case number, survivor code or username, never a survivor's name or NIK.
+    Tamper-evident: each row carries the SHA-256 of its content and of the previous row's hash
+    (`core.audit.event_hash`), so `manage.py verify_audit` finds a row altered, removed or slipped in; on
+    PostgreSQL a trigger refuses UPDATE and DELETE (migration 0004). An account or agency that appears in the
+    trail cannot be deleted (PROTECT): it is deactivated instead.
     """
 
-    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    # Set in Python, not by the database or auto_now_add, because the hash is computed before the insert.
+    at = models.DateTimeField(_("waktu"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("pelaku tindakan"), null=True,
-                              blank=True, on_delete=models.SET_NULL, related_name="+")
-    # Kept apart from the FK so the trail survives a user being removed, and for failed logins.
+                              blank=True, on_delete=models.PROTECT, related_name="+")
+    # Kept apart from the FK for failed logins and events by the system ("jadwal", "sistem").
     actor_label = models.CharField(_("pengguna"), max_length=150, blank=True)
-    agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.SET_NULL,
+    agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+", verbose_name=_("lembaga"))
     action = models.CharField(_("tindakan"), max_length=64, db_index=True)
     object_type = models.CharField(_("jenis objek"), max_length=64, blank=True)
@@ -33,6 +39,8 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
     reason = models.TextField(_("alasan"), blank=True)
     details = models.JSONField(_("rincian"), default=dict, blank=True)
+    prev_hash = models.CharField(_("hash sebelumnya"), max_length=64, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -22,6 +22,12 @@ def audit_events_visible_to(*, user: User) -> QuerySet[AuditEvent]:
     return events.none()
 
 
+def audit_reasons_visible_to(*, user: User) -> bool:
+    """Reasons are for the case team: a supervisor reads those of their own agency's events; the administrator,
+    who sees every agency's events, reads none (a reason can carry a name)."""
+    return audit_scope(user) == Scope.UNIT
+
+
 def audit_events_filter(events: QuerySet[AuditEvent], *, action: str = "", actor: str = "", object_label: str = "",
                         date_from: date | None = None, date_to: date | None = None) -> QuerySet[AuditEvent]:
     if action:

@@ -20,7 +20,7 @@ from core.audit import audit_record
 from core.forms import AuditFilterForm, CalendarOverrideForm
 from core.models import CalendarOverride
 from core.policy import Capability, Scope, audit_scope, home_for, requires
-from core.selectors import audit_events_filter, audit_events_visible_to, calendar_year
+from core.selectors import audit_events_filter, audit_events_visible_to, audit_reasons_visible_to, calendar_year
 
 logger = logging.getLogger(__name__)
 
@@ -36,13 +36,16 @@ def home(request: HttpRequest) -> HttpResponse:
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     events = audit_events_visible_to(user=request.user)
+    show_reasons = audit_reasons_visible_to(user=request.user)
+    if not show_reasons:
+        events = events.defer("reason")
     if form.is_valid():
         data = form.cleaned_data
         events = audit_events_filter(events, action=data["action"], actor=data["actor"],
                                      object_label=data["object_label"], date_from=data["date_from"],
                                      date_to=data["date_to"])
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_list.html", {"form": form, "page": page,
+    return render(request, "core/audit_list.html", {"form": form, "page": page, "show_reasons": show_reasons,
                                                     "sees_all": audit_scope(request.user) == Scope.ALL})
 
 

@@ -213,5 +213,5 @@ def intake_request_decline(*, intake: IntakeRequest, actor: User, reason: str, r
     intake.decline_reason = reason.strip()
     intake.decided_by, intake.decided_at = actor, timezone.now()
     intake.save(update_fields=["status", "decline_reason", "decided_by", "decided_at", "updated_at"])
-    audit_record(actor=actor, action="intake.decline", obj=intake, request=request, reason=reason.strip())
+    audit_record(actor=actor, action="intake.decline", obj=intake, request=request)  # the reason is on the request
     return intake

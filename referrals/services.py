@@ -226,8 +226,8 @@ def referral_send(*, actor: User, case: Case, victim: Victim, receiving_agency: 
     if receiving_agency.agency_type == codes.AgencyType.POLICE:
         # UU 12/2022 Pasal 41: the report to the police is a time-standard fact of the case; the first one counts.
         police_report_by_referral(case=case, actor=actor, referral_number=referral.number, at=now, request=request)
+    # Reasons typed here stay on the referral (shown to its sender), never in the unchangeable audit row.
     audit_record(actor=actor, action="referral.send", obj=referral, request=request,
-                 reason=plan.legal_basis_reason,
                  details={"case": case.number, "victim": victim.survivor_code, "to": receiving_agency.pk,
                           "urgency": urgency, "services": sorted(set(services)),
                           "shares_identity": referral.shares_identity,
@@ -236,7 +236,7 @@ def referral_send(*, actor: User, case: Case, victim: Victim, receiving_agency: 
     if plan.legal_basis:
         # The override is its own event so a supervisor's audit page lists every use of it.
         audit_record(actor=actor, action="referral.legal_basis", obj=referral, request=request,
-                     reason=plan.legal_basis_reason, details={"legal_basis": plan.legal_basis})
+                     details={"legal_basis": plan.legal_basis})
     _notify(_receiving_staff(receiving_agency.pk), Kind.REFERRAL_NEW, referral, agency_name=case.agency.name,
             urgency=urgency, exclude=actor)
     return referral
@@ -277,7 +277,7 @@ def referral_decline(*, referral: Referral, actor: User, reason: str, request=No
         referral.answered_at, referral.answered_by = now, actor
     referral.save(update_fields=["status", "decline_reason", "answered_at", "answered_by", "closed_by",
                                  "updated_at"])
-    audit_record(actor=actor, action="referral.decline", obj=referral, request=request, reason=reason.strip())
+    audit_record(actor=actor, action="referral.decline", obj=referral, request=request)
     _notify_sender(referral, Kind.REFERRAL_DECLINED, actor)
     return referral
 
@@ -342,7 +342,7 @@ def referral_revoke(*, referral: Referral, actor: User, reason: str, request=Non
     referral.status, referral.revoke_reason = Referral.Status.REVOKED, reason.strip()
     referral.revoked_at, referral.closed_by = timezone.now(), actor
     referral.save(update_fields=["status", "revoke_reason", "revoked_at", "closed_by", "updated_at"])
-    audit_record(actor=actor, action="referral.revoke", obj=referral, request=request, reason=reason.strip())
+    audit_record(actor=actor, action="referral.revoke", obj=referral, request=request)
     _notify(_receiving_staff(referral.receiving_agency_id), Kind.REFERRAL_REVOKED, referral,
             agency_name=referral.sending_agency.name, link=reverse("referrals:inbox"), exclude=actor)
     return referral
@@ -356,7 +356,7 @@ def _escalate(referral_id: int, *, now: datetime, actor, reason: str, request=No
     if not claimed:
         return None
     referral = Referral.objects.select_related("case", "receiving_agency", "sending_agency").get(pk=referral_id)
-    audit_record(actor=actor, action="referral.escalate", obj=referral, request=request, reason=reason)
+    audit_record(actor=actor, action="referral.escalate", obj=referral, request=request)
     _notify(_sending_supervisors(referral), Kind.REFERRAL_ESCALATED, referral,
             agency_name=referral.receiving_agency.name, exclude=actor if isinstance(actor, User) else None)
     return referral
