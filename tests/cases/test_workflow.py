@@ -167,7 +167,7 @@ def test_rejected_closure_keeps_the_case_open_with_the_reason(caseworker, superv
     case.refresh_from_db()
     assert case.stage == "pengaduan" and case.closure_requested_at is None
     assert case.closure_rejection_reason == "Coba kunjungan rumah dulu"
-    assert AuditEvent.objects.filter(action="case.closure_reject", reason="Coba kunjungan rumah dulu").exists()
+    assert AuditEvent.objects.filter(action="case.closure_reject", actor=supervisor).exists()
     # The worker may ask again.
     services.closure_request(case=case, actor=caseworker, reason="Sudah dikunjungi, korban menolak layanan")
 
@@ -191,6 +191,9 @@ def test_a_closed_case_refuses_further_work_until_reopened(caseworker, superviso
     case.refresh_from_db()
     assert (case.stage, case.closed_at, case.reopen_count) == ("asesmen", None, 1)
     assert case.reopen_reason == "Kekerasan berulang dilaporkan" and case.closure_reason == ""
+    # The closure reason it replaces is kept in the case's notes, for its team.
+    assert case.notes.get().text == ("Kasus dibuka kembali. Alasan: Kekerasan berulang dilaporkan\n"
+                                     "Alasan terminasi sebelumnya: Selesai")
     assess(case, caseworker)  # work goes on
 
 

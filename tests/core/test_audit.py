@@ -92,3 +92,13 @@ def test_work_no_person_did_has_one_name_in_the_audit_log(db):
     events = AuditEvent.objects.all()
     assert {"agency.create", "report.schedule"} <= set(events.values_list("action", flat=True))
     assert set(events.values_list("actor_label", flat=True)) == {SYSTEM_ACTOR}
+
+
+def test_reasons_are_shown_to_the_supervisor_and_not_to_the_administrator(personas):
+    """A reason can carry a name: the administrator, who sees every agency's events, reads none."""
+    from core.audit import audit_record
+
+    audit_record(actor=personas["supervisor"], action="test.reason", reason="Alasan bertanda khusus")
+    assert "Alasan bertanda khusus" in client_for(personas["supervisor"]).get("/audit/").content.decode()
+    page = client_for(personas["sysadmin"]).get("/audit/", {"action": "test."}).content.decode()
+    assert "test.reason" in page and "Alasan bertanda khusus" not in page and "Alasan</th>" not in page

@@ -126,8 +126,10 @@ def test_supervisor_sends_a_child_at_risk_on_a_legal_basis_with_a_reason(case, s
                     legal_basis_reason="Pelaku tinggal serumah; anak perlu perlindungan segera.")
     assert (referral.legal_basis, referral.legal_basis_by, referral.consent) == ("anak_berisiko", supervisor, None)
     assert not referral.shares_identity and "victim_name" not in referral.shared
+    assert referral.legal_basis_reason == "Pelaku tinggal serumah; anak perlu perlindungan segera."
+    # Its own audit event, without the typed reason (free text never goes into the unchangeable log).
     event = AuditEvent.objects.get(action="referral.legal_basis")
-    assert event.reason == "Pelaku tinggal serumah; anak perlu perlindungan segera."
+    assert event.reason == "" and event.details == {"legal_basis": "anak_berisiko"}
     assert event.actor == supervisor and event.object_label == referral.number
 
 
@@ -291,7 +293,9 @@ def test_revoke_by_the_sender_with_a_reason(referral, caseworker, police_officer
 def test_escalate_alerts_the_senders_supervisor_once(referral, caseworker, supervisor):
     services.referral_escalate(referral=referral, actor=caseworker, reason="Belum ada jawaban lewat telepon.")
     assert Notification.objects.filter(recipient=supervisor, kind="eskalasi").count() == 1
-    assert AuditEvent.objects.get(action="referral.escalate").reason == "Belum ada jawaban lewat telepon."
+    assert AuditEvent.objects.get(action="referral.escalate").actor == caseworker
+    referral.refresh_from_db()
+    assert referral.escalation_reason == "Belum ada jawaban lewat telepon."
     with pytest.raises(ReferralError, match="sudah dieskalasi"):
         services.referral_escalate(referral=referral, actor=caseworker, reason="lagi")
 
