@@ -3,6 +3,7 @@ from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 from core.bounds import has_control_characters
 
@@ -55,3 +56,32 @@ class RefuseControlCharactersMiddleware:
             return any(has_control_characters(upload.name or "", allow_line_breaks=False)
                        for uploads in request.FILES.lists() for upload in uploads[1])
         return False
+
+
+class SecurityHeadersMiddleware:
+    """The security headers Django does not set itself.
+
+    - Permissions-Policy: no page of Simpul uses the camera, microphone, location or sensors, so no page
+      (nor anything injected into one) may ask for them. Photos are chosen with a file input, which needs none.
+    - Cache-Control: no-store on everything sent to a signed-in person (pages, htmx partials, PDFs, photos,
+      attachments, exports): a shared tablet's browser cache or a proxy must keep no copy of a survivor's file.
+      Static files never reach this middleware (WhiteNoise answers them first) and stay cacheable.
+    - An inline PDF (the referral letter) is exempt from the CSP: Chromium shows it in a viewer that the
+      page's `object-src 'none'` would block, and a PDF runs none of our scripts or styles.
+    """
+
+    PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+                          "microphone=(), payment=(), usb=()")
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        if response.get("Content-Type", "").startswith("application/pdf"):
+            response._csp_exempt = True
+        return response

@@ -41,9 +41,19 @@ class PeriodForm(forms.Form):
         return data
 
 
+# A report PDF is a few hundred kilobytes; the page is public, so nothing much larger is read.
+VERIFY_MAX_BYTES = 20 * 1024 * 1024
+
+
 class VerifyForm(forms.Form):
     code = forms.CharField(label=_("Kode verifikasi"), max_length=40,
                            help_text=_("Tertulis di sampul dan di kaki setiap halaman laporan, "
                                        "mis. ABCD-EFGH-JKLM-NPQR."))
     pdf = forms.FileField(label=_("Berkas PDF (pilihan)"), required=False,
                           help_text=_("Bila diunggah, Simpul memeriksa bahwa isinya sama persis dengan laporan asli."))
+
+    def clean_pdf(self):
+        pdf = self.cleaned_data.get("pdf")
+        if pdf and pdf.size > VERIFY_MAX_BYTES:
+            raise forms.ValidationError(_("Berkas terlalu besar untuk sebuah laporan Simpul (paling besar 20 MB)."))
+        return pdf

@@ -7,30 +7,53 @@ from datetime import datetime
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.audit import ChainHead, chain_head
 from reports import charts
 from reports.periods import Period
 from reports.presentation import present, summary_sentences
 from reports.statistics import DEFINITIONS, Statistics, compute_statistics
 
 
-def report_html(stats: Statistics, *, edition: str, verification_code: str, version: int = 1) -> str:
+def verification_url(code: str) -> str:
+    """The public verification page for one code: what the QR code on the report opens."""
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('reports:verify')}?code={code}"
+
+
+def qr_code(text: str) -> str:
+    """A QR code of `text` as an SVG data URI (vector, so it prints sharp; drawn here, no web service)."""
+    import qrcode
+    from qrcode.image.svg import SvgPathImage
+
+    image = qrcode.make(text, image_factory=SvgPathImage, border=2)
+    return charts.as_data_uri(image.to_string(encoding="unicode"))
+
+
+def report_html(stats: Statistics, *, edition: str, verification_code: str, version: int = 1,
+                audit_head: ChainHead | None = None) -> str:
     presentation = present(stats, edition=edition)
     images = {key: charts.as_data_uri(svg) for key, svg in presentation.charts.items()}
+    url = verification_url(verification_code)
     return render_to_string("reports/pdf/report.html", {
         "p": presentation, "stats": stats, "images": images, "summary": summary_sentences(presentation),
         "definitions": DEFINITIONS, "verification_code": verification_code, "version": version,
+        "verification_url": url, "verification_qr": qr_code(url),
+        # The audit log's newest link as the report is made: a later rewrite of the log cannot include it.
+        "audit_head": audit_head or chain_head(),
         "generated_at": timezone.localtime(stats.generated_at), "district_code": settings.DISTRICT_CODE,
     })
 
 
 def render_report(*, period: Period, edition: str, verification_code: str, version: int = 1,
-                  now: datetime | None = None, stats: Statistics | None = None) -> bytes:
+                  now: datetime | None = None, stats: Statistics | None = None,
+                  audit_head: ChainHead | None = None) -> bytes:
     """The report of `period` in `edition` as PDF bytes, always in Indonesian whatever the caller's language."""
     from weasyprint import HTML  # imported here: loading Pango is slow and only this needs it
 
     with translation.override("id"):
         stats = stats or compute_statistics(period, now=now)
-        html = report_html(stats, edition=edition, verification_code=verification_code, version=version)
+        html = report_html(stats, edition=edition, verification_code=verification_code, version=version,
+                           audit_head=audit_head)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

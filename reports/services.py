@@ -450,7 +450,7 @@ def statistics_export_audit(*, actor: User, period: Period, edition: str, fmt: s
                  request=request, details={"format": fmt, "table": table, "edition": edition})
 
 
-def report_verify_audit(*, actor: User, code: str, found: bool, matches: bool | None, request=None) -> None:
+def report_verify_audit(*, actor: User | str, code: str, found: bool, matches: bool | None, request=None) -> None:
     """Record a verification attempt (who checked which code, and the answer)."""
     audit_record(actor=actor, action="report.verify", object_label=code[:40], request=request,
                  details={"found": found, "file_matches": matches})

@@ -2,6 +2,7 @@
 
 Officials and supervisors only; everyone else gets 404. The internal edition (no suppression) is for
 supervisors only: for anyone else it does not exist (404). No page shows personal data: only aggregates.
+The verification page is the exception: anyone holding a printed report may check it, without logging in.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import get_in_scope_or_404
+from core.net import rate_limited
 from core.policy import Capability, can, requires
 from core.suppression import threshold
-from reports import exports, services
+from reports import charts, exports, services
 from reports.forms import PeriodForm, VerifyForm
 from reports.models import Report
 from reports.periods import Kind, Period
@@ -55,8 +57,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Headline figures, monthly trend, bars by type, kecamatan and place, service quality."""
     form, period, edition = _chosen_period(request)
     presentation = present(compute_statistics(period), edition=edition)
+    # As images, not inline: matplotlib's SVG styles itself with style attributes, which the CSP refuses in a page.
+    images = {key: charts.as_data_uri(svg) for key, svg in presentation.charts.items()}
     return render(request, "reports/dashboard.html", {
-        "form": form, "p": presentation, "period": period, "edition": edition,
+        "form": form, "p": presentation, "images": images, "period": period, "edition": edition,
         "query": f"kind={period.kind}&period={period.code}&edition={edition}",
     })
 
@@ -154,13 +158,25 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
-@requires(Capability.REPORT_VIEW)
+# Verification answers anyone; per address, this many checks a minute are plenty for a person with a report.
+VERIFY_PER_MINUTE = 30
+
+
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    """An official types the code printed in a PDF (and may upload the file) to check it is ours and unaltered."""
-    form = VerifyForm(request.POST or None, request.FILES or None)
+    """Anyone holding a report types its code, or scans its QR code (a GET with ?code=), and may upload the file,
+    to check that Simpul made it and that it is unaltered. The answer names the report (kind, period, edition,
+    version, checksum), never its content. Open to the anonymous, so throttled per address."""
+    if rate_limited(request, scope="report-verify", limit=VERIFY_PER_MINUTE):
+        response = render(request, "reports/verify.html", {"form": VerifyForm(), "limited": True}, status=429)
+        response["Retry-After"] = "60"
+        return response
+    if request.method == "POST":
+        form = VerifyForm(request.POST, request.FILES)
+    else:
+        form = VerifyForm(request.GET if "code" in request.GET else None)
     result = None
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         code = services.normalise_code(form.cleaned_data["code"])
         report = Report.objects.filter(verification_code=code, status=Report.Status.DONE).first()
         matches = None
@@ -170,6 +186,6 @@ def verify(request: HttpRequest) -> HttpResponse:
                 digest.update(chunk)
             matches = digest.hexdigest() == report.sha256
         result = {"report": report, "matches": matches, "code": code}
-        services.report_verify_audit(actor=request.user, code=code, found=report is not None, matches=matches,
-                                     request=request)
+        services.report_verify_audit(actor=request.user if request.user.is_authenticated else "publik", code=code,
+                                     found=report is not None, matches=matches, request=request)
     return render(request, "reports/verify.html", {"form": form, "result": result})

@@ -41,7 +41,7 @@ def test_official_generates_and_downloads_a_monthly_report(page, live_server, of
     page.get_by_role("button", name="Tampilkan").click()
     assert page.get_by_role("heading", name="Dasbor statistik").is_visible()
     assert page.get_by_text(last_month.label).first.is_visible()
-    assert page.locator("svg[role=img]").count() == 4
+    assert page.locator(".chart img[src^='data:image/svg+xml']").count() == 4
     kasus = page.locator(".card", has_text="Kasus").first
     assert kasus.inner_text().startswith("4")
     ARTIFACTS.mkdir(exist_ok=True)
