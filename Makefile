@@ -28,13 +28,15 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 # Debian packages the product needs: gettext (compiled translations), Pango (WeasyPrint's PDF
-# rendering), fonts, poppler-utils (reading PDFs back in tests) and the PostgreSQL client (pg_dump and
-# pg_restore for `manage.py backup`/`restore`). Installed only when missing.
+# rendering), fonts, poppler-utils (reading PDFs back in tests), the PostgreSQL client (pg_dump and
+# pg_restore for `manage.py backup`/`restore`) and zbar-tools (scanning the QR code printed in reports, in
+# tests). Installed only when missing.
 system-packages:
 	@missing=""; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	command -v pg_dump >/dev/null || missing="$$missing postgresql-client"; \
+	command -v zbarimg >/dev/null || missing="$$missing zbar-tools"; \
 	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
