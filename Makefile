@@ -76,6 +76,7 @@ beat: install
 	$(VENV)/bin/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
 test: install-dev system-packages browser
+	$(PY) -m ruff check .
 	$(MANAGE) compilemessages --ignore=.venv -v0
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -11,7 +11,7 @@ from agencies import services as agency_services
 from agencies.models import Agency, Region, Role, User
 from core.codes import AgencyType, Service
 
-DEMO_PASSWORD = "Simpul-Demo-2026"
+DEMO_PASSWORD = "Simpul-Demo-2026"  # noqa: S105 (published in the README; seed_demo refuses production)
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,7 @@ def _send_job(report_id: int) -> None:
                 try:
                     report_generate(report_id=report_id)
                     break
-                except Exception:
+                except Exception:  # noqa: S112 (report_generate logged it and recorded it on the row)
                     continue
         else:
             report_generate_task.delay(report_id)
