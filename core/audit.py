@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, models, transaction
+from django.db import connections, models, router, transaction
 
 from core.bounds import without_control_characters
 from core.models import AuditEvent
@@ -71,15 +71,20 @@ def event_hash(event: AuditEvent, prev_hash: str) -> str:
     return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
 
 
-def _append(event: AuditEvent) -> AuditEvent:
-    if connection.vendor == "postgresql":
+def _primary() -> str:
+    # The head is read where rows are written, never from a replica that may lag behind (core.db).
+    return router.db_for_write(AuditEvent)
+
+
+def _append(event: AuditEvent, db: str) -> AuditEvent:
+    if connections[db].vendor == "postgresql":
         # Held to the end of the enclosing transaction: the next writer reads the head after this row commits.
-        with connection.cursor() as cursor:
+        with connections[db].cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
     # SQLite has one writer at a time, so the head read here cannot move before the insert commits.
-    event.prev_hash = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+    event.prev_hash = AuditEvent.objects.using(db).order_by("-id").values_list("hash", flat=True).first() or GENESIS
     event.hash = event_hash(event, event.prev_hash)
-    event.save(force_insert=True)
+    event.save(using=db, force_insert=True)
     return event
 
 
@@ -117,10 +122,11 @@ def audit_record(
         # Stored as it reads back (string keys, lists), so the hash computed now matches the stored row.
         details=json.loads(json.dumps(_clean(details or {}))),
     )
-    if connection.in_atomic_block:
-        return _append(event)
-    with transaction.atomic():  # outside a transaction the lock would end with its own statement
-        return _append(event)
+    db = _primary()
+    if connections[db].in_atomic_block:
+        return _append(event, db)
+    with transaction.atomic(using=db):  # outside a transaction the lock would end with its own statement
+        return _append(event, db)
 
 
 def _clean(value: Any) -> Any:
@@ -151,10 +157,11 @@ class ChainHead:
 
 
 def chain_head() -> ChainHead:
-    last = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
+    events = AuditEvent.objects.using(_primary())
+    last = events.order_by("-id").values_list("id", "hash").first()
     if last is None:
         return ChainHead(None, GENESIS, 0)
-    return ChainHead(last[0], last[1], AuditEvent.objects.count())
+    return ChainHead(last[0], last[1], events.filter(id__lte=last[0]).count())
 
 
 @dataclass(frozen=True)
