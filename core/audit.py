@@ -76,13 +76,20 @@ def _primary() -> str:
     return router.db_for_write(AuditEvent)
 
 
-def _append(event: AuditEvent, db: str) -> AuditEvent:
+def _head_locked(db: str) -> str | None:
+    """The newest row's hash, read under the chain's lock (held to the end of the enclosing transaction)."""
     if connections[db].vendor == "postgresql":
-        # Held to the end of the enclosing transaction: the next writer reads the head after this row commits.
+        # Lock, then read with a fresh snapshot, in one query (a function of migration 0004): the next writer
+        # waits here until this transaction commits, then sees its row.
         with connections[db].cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+            cursor.execute("SELECT core_auditevent_chain_head(%s)", [CHAIN_LOCK])
+            return cursor.fetchone()[0]
     # SQLite has one writer at a time, so the head read here cannot move before the insert commits.
-    event.prev_hash = AuditEvent.objects.using(db).order_by("-id").values_list("hash", flat=True).first() or GENESIS
+    return AuditEvent.objects.using(db).order_by("-id").values_list("hash", flat=True).first()
+
+
+def _append(event: AuditEvent, db: str) -> AuditEvent:
+    event.prev_hash = _head_locked(db) or GENESIS
     event.hash = event_hash(event, event.prev_hash)
     event.save(using=db, force_insert=True)
     return event

@@ -20,11 +20,22 @@ $$;
 CREATE TRIGGER core_auditevent_append_only
     BEFORE UPDATE OR DELETE ON core_auditevent
     FOR EACH ROW EXECUTE FUNCTION core_auditevent_append_only();
+
+-- Take the chain's lock, then read its head, in one round trip (core.audit). VOLATILE matters: each statement
+-- of a volatile function takes a fresh snapshot, so the read sees the row the previous lock holder committed.
+CREATE OR REPLACE FUNCTION core_auditevent_chain_head(lock_key bigint) RETURNS varchar
+    LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(lock_key);
+    RETURN (SELECT hash FROM core_auditevent ORDER BY id DESC LIMIT 1);
+END
+$$;
 """
 
 DROP_TRIGGER_SQL = """
 DROP TRIGGER IF EXISTS core_auditevent_append_only ON core_auditevent;
 DROP FUNCTION IF EXISTS core_auditevent_append_only();
+DROP FUNCTION IF EXISTS core_auditevent_chain_head(bigint);
 """
 
 
