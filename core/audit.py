@@ -24,6 +24,8 @@ from core.net import client_ip
 # The audit log's one name for work no person did: periodic jobs, report generation, seeding and commands.
 # Services called without an actor (actor=None) are recorded under it too.
 SYSTEM_ACTOR = "sistem"
+# A visitor without an account (the public report verification page), recorded with their address.
+PUBLIC_ACTOR = "publik"
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -114,6 +116,8 @@ def audit_record(
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     if is_user:
         label = actor.get_username()
+    elif getattr(actor, "is_anonymous", False):
+        label = PUBLIC_ACTOR
     else:
         label = SYSTEM_ACTOR if actor is None else str(actor)  # a string: the username typed at a failed login
     event = AuditEvent(

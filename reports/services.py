@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.core.mail import send_mail
@@ -450,7 +451,8 @@ def statistics_export_audit(*, actor: User, period: Period, edition: str, fmt: s
                  request=request, details={"format": fmt, "table": table, "edition": edition})
 
 
-def report_verify_audit(*, actor: User | str, code: str, found: bool, matches: bool | None, request=None) -> None:
-    """Record a verification attempt (who checked which code, and the answer)."""
+def report_verify_audit(*, actor: User | AnonymousUser, code: str, found: bool, matches: bool | None,
+                        request=None) -> None:
+    """Record a verification attempt (who checked which code, and the answer); anyone may verify, signed in or not."""
     audit_record(actor=actor, action="report.verify", object_label=code[:40], request=request,
                  details={"found": found, "file_matches": matches})

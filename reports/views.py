@@ -186,6 +186,6 @@ def verify(request: HttpRequest) -> HttpResponse:
                 digest.update(chunk)
             matches = digest.hexdigest() == report.sha256
         result = {"report": report, "matches": matches, "code": code}
-        services.report_verify_audit(actor=request.user if request.user.is_authenticated else "publik", code=code,
-                                     found=report is not None, matches=matches, request=request)
+        services.report_verify_audit(actor=request.user, code=code, found=report is not None, matches=matches,
+                                     request=request)
     return render(request, "reports/verify.html", {"form": form, "result": result})

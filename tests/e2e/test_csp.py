@@ -7,12 +7,12 @@ from playwright.sync_api import expect
 
 from agencies.models import User
 from agencies.regions import regions_load
-from cases.demo import seed_cases
 from cases.selectors import cases_visible_to
-from core.demo import DEMO_PASSWORD, seed_foundation
-from prevention.demo import seed_prevention
+from demo.cases import seed_cases
+from demo.foundation import DEMO_PASSWORD, seed_foundation
+from demo.prevention import seed_prevention
+from demo.referrals import seed_referrals
 from prevention.selectors import patbm_groups_visible_to
-from referrals.demo import seed_referrals
 from referrals.selectors import referrals_visible_to
 from tests.e2e.conftest import log_in
 
