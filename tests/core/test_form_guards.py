@@ -12,9 +12,9 @@ from django.urls import Resolver404, resolve
 
 from agencies.models import User
 from agencies.regions import regions_load
-from core.demo import DEMO_USERS
 from core.idempotency import KEY_FIELD
 from core.versioning import VERSION_FIELD
+from demo.foundation import DEMO_USERS
 from tests.html_forms import post_forms
 
 # Forms that edit a record: they must carry the version they were read at.
@@ -41,7 +41,8 @@ UNGUARDED = {
     "logout": "ends the session; a repeat ends nothing more",
     "set_language": "sets a cookie",
     "password_change": "a person's own new password: a repeat sets the same one",
-    "agencies:user_password": "a new password set by the administrator: a repeat sets the same one",
+    "agencies:user_password_link": "e-mails the holder a link to set a password: a repeat creates nothing",
+    "agencies:role_change": "a decision on a change of access: the service refuses a second decision",
     "inbox:notification_open": "marks one notice read: a repeat changes nothing",
     "inbox:notifications_read": "marks notices read: a repeat changes nothing",
     "core:workday_override_remove": "deletes a correction: a repeat finds nothing (404)",

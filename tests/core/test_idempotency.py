@@ -194,7 +194,7 @@ def _agency(request) -> Scenario:
 def _user(request) -> Scenario:
     uptd = request.getfixturevalue("uptd")
     return Scenario(request.getfixturevalue("sysadmin"), reverse("agencies:user_create"), lambda: {
-        "username": "pendamping_baru", "password": "Sandi-Kuat-Sekali-2026", "role": "pendamping",
+        "username": "pendamping_baru", "email": "baru@contoh.simpul.test", "role": "pendamping",
         "agency": uptd.pk}, User.objects.count)
 
 
