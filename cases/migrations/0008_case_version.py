@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_encrypt_personal_data_at_rest'),
+        ('cases', '0007_legal_hold_retention_subject_requests_breaches'),
     ]
 
     operations = [
