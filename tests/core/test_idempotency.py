@@ -199,10 +199,10 @@ def _user(request) -> Scenario:
 
 
 def _calendar(request) -> Scenario:
-    day = date(2031, 3, 3)
+    day = timezone.localdate() + timedelta(days=30)
     while day.weekday() >= 5 or day in workdays.library_holidays(day.year):
         day += timedelta(days=1)
-    return Scenario(request.getfixturevalue("sysadmin"), reverse("core:workday_calendar") + "?tahun=2031",
+    return Scenario(request.getfixturevalue("sysadmin"), reverse("core:workday_calendar") + f"?tahun={day.year}",
                     lambda: {"day": day.isoformat(), "kind": "libur", "reason": "Cuti bersama (SKB)"},
                     CalendarOverride.objects.count)
 
@@ -253,7 +253,7 @@ def _creating_form(html: str, action: str) -> PageForm:
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
-def test_a_creating_form_sent_twice_creates_once_and_shows_the_first_result(request, name):
+def test_a_creating_form_sent_twice_creates_once_and_shows_the_first_result(db, request, name):
     scenario = SCENARIOS[name](request)
     client = client_for(scenario.user)
     form = _creating_form(client.get(scenario.url).content.decode(), scenario.action)
