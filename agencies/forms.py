@@ -7,6 +7,8 @@ from agencies.models import Agency, Region, Role, User
 from agencies.selectors import district_kecamatan
 from core import bounds
 from core.codes import AgencyType, Service
+from core.idempotency import SubmissionKeyForm
+from core.versioning import VersionedForm
 
 
 def _helper(submit_label: str, method: str = "post") -> FormHelper:
@@ -56,7 +58,7 @@ ROLE_HELP = _("Peran yang membuka data korban (kasus, rujukan, catatan PUSPAGA) 
               "koordinator lembaga tujuan.")
 
 
-class UserCreateForm(forms.ModelForm):
+class UserCreateForm(SubmissionKeyForm, forms.ModelForm):
     class Meta:
         model = User
         fields = ["username", "first_name", "last_name", "email", "phone", "role", "agency"]
@@ -71,7 +73,7 @@ class UserCreateForm(forms.ModelForm):
         self.helper = _helper(_("Buat pengguna"))
 
 
-class UserUpdateForm(forms.ModelForm):
+class UserUpdateForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email", "phone", "role", "agency", "is_active"]
@@ -103,3 +105,14 @@ class UserFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Cari"), method="get")
         self.helper.form_class = "row row-cols-md-auto g-2 align-items-end"
+
+
+# --- The agency form creates (with a one-time key, core.idempotency) and edits (with the version it was read
+# at, core.versioning).
+
+class AgencyCreateForm(SubmissionKeyForm, AgencyForm):
+    pass
+
+
+class AgencyEditForm(VersionedForm, AgencyForm):
+    pass

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.codes import AgencyType, Service
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, Versioned
 
 
 class Region(models.Model):
@@ -46,7 +46,7 @@ class Region(models.Model):
         return self.population_male + self.population_female
 
 
-class Agency(TimeStampedModel):
+class Agency(Versioned, TimeStampedModel):
     """A member of the district's referral network (UPTD PPA, police Unit PPA, hospital, ...)."""
 
     name = models.CharField(_("nama lembaga"), max_length=200, unique=True)
@@ -96,7 +96,7 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator sistem")
 
 
-class User(AbstractUser):
+class User(Versioned, AbstractUser):
     """A staff member. Every user belongs to one agency and has one role."""
 
     role = models.CharField(_("peran"), max_length=12, choices=Role.choices, default=Role.CASEWORKER)

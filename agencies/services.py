@@ -27,6 +27,7 @@ from agencies.models import Agency, AgencyService, Region, Role, RoleChangeReque
 from agencies.selectors import role_change_approvers
 from core.audit import audit_record
 from core.policy import role_sees_case_content
+from core.versioning import version_claim
 
 logger = logging.getLogger(__name__)
 
@@ -61,9 +62,11 @@ def agency_create(*, actor: User | None, services: Iterable[str] = (), kecamatan
 
 @transaction.atomic
 def agency_update(*, agency: Agency, actor: User, services: Iterable[str], kecamatan: Iterable[Region],
-                  **fields) -> Agency:
-    """Change an agency's details, services and coverage. A new type that would open survivors' data to the
-    agency's active staff (a PATBM group made a police unit) is refused: that is a change of their access."""
+                  version: int | None = None, **fields) -> Agency:
+    """Change an agency's details, services and coverage (`version`: what the edit form was read at). A new type
+    that would open survivors' data to the agency's active staff (a PATBM group made a police unit) is refused:
+    that is a change of their access."""
+    version_claim(agency, read_version=version)
     stored = Agency.objects.select_for_update().get(pk=agency.pk)
     for key, value in fields.items():
         if key in AGENCY_FIELDS:
@@ -201,10 +204,11 @@ def user_create(*, actor: User | None, username: str, role: str, agency: Agency 
 
 
 @transaction.atomic
-def user_update(*, user: User, actor: User | None, request=None, **fields) -> User:
-    """Change a staff account's names, phone, role, agency, e-mail or active state. A change of access the
-    two-person rule holds is recorded for a supervisor's approval and the rest applies now; `user` is
-    reloaded with what was saved."""
+def user_update(*, user: User, actor: User | None, version: int | None = None, request=None, **fields) -> User:
+    """Change a staff account's names, phone, role, agency, e-mail or active state (`version`: what the edit
+    form was read at). A change of access the two-person rule holds is recorded for a supervisor's approval
+    and the rest applies now; `user` is reloaded with what was saved."""
+    version_claim(user, read_version=version)
     # The stored row, locked: a bound ModelForm may already have copied the new values onto `user`.
     stored = User.objects.select_for_update().get(pk=user.pk)
     changed = [key for key in ("first_name", "last_name", "phone") if key in fields
@@ -259,6 +263,8 @@ def role_change_approve(*, change: RoleChangeRequest, actor: User, request=None)
         raise AccessError(_("Akun ini sudah berubah sejak perubahan diajukan. Minta administrator mengajukannya "
                             "lagi."))
     _apply(user, Access(change.role, change.agency_id, change.is_active, change.email))
+    # The account's edit form shows role, agency and activation: a form opened before this approval is stale.
+    version_claim(user, read_version=None)
     user.save()
     change.status, change.decided_by, change.decided_at = RoleChangeRequest.Status.APPROVED, actor, timezone.now()
     change.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])

@@ -3,12 +3,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies import services
 from agencies.forms import (
-    AgencyForm,
+    AgencyCreateForm,
+    AgencyEditForm,
     DirectoryFilterForm,
     RoleChangeDecisionForm,
     UserCreateForm,
@@ -24,7 +26,9 @@ from agencies.selectors import (
     users_search,
 )
 from core.access import get_in_scope_or_404
+from core.idempotency import AlreadySubmitted, idempotent_post, repeated, submission_claim
 from core.policy import Capability, can, requires
+from core.versioning import StaleEdit
 
 PAGE_SIZE = 25
 
@@ -58,29 +62,40 @@ def manage_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Capability.AGENCY_MANAGE)
+@idempotent_post
 def agency_create(request: HttpRequest) -> HttpResponse:
-    form = AgencyForm(request.POST or None)
+    form = AgencyCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        agency = services.agency_create(actor=request.user, services=data.pop("services"),
-                                        kecamatan=data.pop("kecamatan"), **data)
+        try:
+            with submission_claim(form=form, user=request.user) as claim:
+                agency = services.agency_create(actor=request.user, services=data.pop("services"),
+                                                kecamatan=data.pop("kecamatan"), **data)
+                claim.done(reverse("agencies:manage_list"))
+        except AlreadySubmitted as repeat:
+            return repeated(request, repeat)
         messages.success(request, _("Lembaga %(name)s tersimpan.") % {"name": agency.name})
-        return redirect("agencies:manage_list")
+        return redirect(claim.url)
     return render(request, "agencies/agency_form.html", {"form": form, "title": _("Tambah lembaga")})
 
 
 @requires(Capability.AGENCY_MANAGE)
 def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_in_scope_or_404(Agency.objects.all(), pk=pk)
-    form = AgencyForm(request.POST or None, instance=agency)
+    form = AgencyEditForm(request.POST or None, instance=agency)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        saved = False
         try:
             services.agency_update(agency=agency, actor=request.user, services=data.pop("services"),
                                    kecamatan=data.pop("kecamatan"), **data)
         except services.AccessError as error:
             form.add_error("agency_type", str(error))
+        except StaleEdit as stale:
+            saved = not form.show_conflict(AgencyEditForm(instance=stale.current).initial)
         else:
+            saved = True
+        if saved:
             messages.success(request, _("Perubahan lembaga %(name)s tersimpan.") % {"name": agency.name})
             return redirect("agencies:manage_list")
     return render(request, "agencies/agency_form.html", {"form": form, "title": _("Ubah lembaga")})
@@ -95,11 +110,16 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Capability.USER_MANAGE)
+@idempotent_post
 def user_create(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_create(actor=request.user, request=request, **form.cleaned_data)
+            with submission_claim(form=form, user=request.user) as claim:
+                user = services.user_create(actor=request.user, request=request, **form.cleaned_data)
+                claim.done(reverse("agencies:user_list"))
+        except AlreadySubmitted as repeat:
+            return repeated(request, repeat)
         except services.AccessError as error:
             form.add_error(None, str(error))
         else:
@@ -111,7 +131,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Akun %(username)s dibuat. Tautan untuk membuat kata sandi dikirim ke "
                                             "emailnya.") % {"username": user.username})
-            return redirect("agencies:user_list")
+            return redirect(claim.url)
     return render(request, "agencies/user_form.html", {"form": form, "title": _("Tambah pengguna")})
 
 
@@ -121,15 +141,21 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = UserUpdateForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         # The form has already copied its values onto `user`; the service reloads it with what it saved.
-        services.user_update(user=user, actor=request.user, request=request, **form.cleaned_data)
+        try:
+            services.user_update(user=user, actor=request.user, request=request, **form.cleaned_data)
+        except StaleEdit as stale:
+            saved = not form.show_conflict(UserUpdateForm(instance=stale.current).initial)
+        else:
+            saved = True
         pending = role_change_pending(user=user)
-        if pending and pending.requested_by_id == request.user.pk:
+        if saved and pending and pending.requested_by_id == request.user.pk:
             messages.warning(request, _("Perubahan pengguna %(username)s tersimpan, kecuali akses barunya: itu "
                                         "menunggu persetujuan koordinator (%(number)s).")
                              % {"username": user.username, "number": pending})
-        else:
+            return redirect("agencies:user_list")
+        if saved:
             messages.success(request, _("Perubahan pengguna %(username)s tersimpan.") % {"username": user.username})
-        return redirect("agencies:user_list")
+            return redirect("agencies:user_list")
     return render(request, "agencies/user_form.html", {"form": form, "edited": user, "title": _("Ubah pengguna"),
                                                        "pending": role_change_pending(user=user)})
 

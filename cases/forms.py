@@ -22,7 +22,9 @@ from cases.rules import ASSESSMENT_NEEDS, need_label
 from cases.selectors import CaseFilters, agency_workers
 from cases.services import NIK_PATTERN
 from core import bounds, codes
+from core.idempotency import SubmissionKeyForm
 from core.policy import Capability, can
+from core.versioning import VersionedForm
 
 if TYPE_CHECKING:
     from inbox.models import IntakeRequest
@@ -87,7 +89,7 @@ def silence_errors(*forms_or_formsets) -> None:
 
 # --- Intake (penerimaan pengaduan) -------------------------------------------------------------
 
-class CaseIntakeForm(forms.Form):
+class CaseIntakeForm(SubmissionKeyForm):
     received_at = _datetime_field(_("Waktu pengaduan diterima"), bounds.RECORD, what=_("Waktu pengaduan"))
     intake_channel = forms.ChoiceField(label=_("Sumber pengaduan"), choices=BLANK + codes.IntakeChannel.choices)
     reporter_name = forms.CharField(label=_("Nama pelapor"), max_length=150, required=False)
@@ -297,7 +299,7 @@ PerpetratorFormSet = forms.formset_factory(PerpetratorForm, formset=_Perpetrator
 
 # --- Workflow actions ----------------------------------------------------------------------------
 
-class _ActionForm(forms.Form):
+class _ActionForm(SubmissionKeyForm):
     submit_label = _("Simpan")
 
     def __init__(self, *args, **kwargs) -> None:
@@ -305,7 +307,7 @@ class _ActionForm(forms.Form):
         self.helper = _helper(self.submit_label)
 
 
-class IdentifyForm(_ActionForm):
+class IdentifyForm(VersionedForm, _ActionForm):
     submit_label = _("Simpan identifikasi")
     case_type = forms.ChoiceField(label=_("Jenis kasus"), choices=codes.CaseType.choices, widget=forms.RadioSelect)
     risk_level = forms.ChoiceField(label=_("Tingkat risiko"), choices=codes.RiskLevel.choices,
@@ -435,7 +437,7 @@ class ConsentWithdrawForm(ReasonForm):
         self.fields["reason"].label = _("Keterangan pencabutan")
 
 
-class AssignForm(_ActionForm):
+class AssignForm(VersionedForm, _ActionForm):
     submit_label = _("Tugaskan")
     worker = forms.ModelChoiceField(label=_("Pendamping"), queryset=User.objects.none())
 
@@ -495,7 +497,7 @@ class ConsentForm(_ActionForm):
             self.fields["victim"].initial = case.victims.first()
 
 
-class PoliceReportForm(_ActionForm):
+class PoliceReportForm(VersionedForm, _ActionForm):
     submit_label = _("Catat laporan ke kepolisian")
     reported_at = _datetime_field(_("Waktu dilaporkan ke kepolisian"), bounds.RECORD, required=False,
                                   help_text=_("Kosongkan bila sekarang."))

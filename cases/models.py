@@ -28,10 +28,10 @@ from core.crypto import (
     encrypted_storage,
     normalised_name,
 )
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, Versioned
 
 
-class Case(TimeStampedModel):
+class Case(Versioned, TimeStampedModel):
     number = models.CharField(_("nomor kasus"), max_length=32, unique=True)
     agency = models.ForeignKey(Agency, verbose_name=_("lembaga penanganan"), on_delete=models.PROTECT,
                                related_name="cases")

@@ -40,6 +40,7 @@ from core import bounds, codes
 from core.audit import audit_record
 from core.policy import Capability, Scope, can, case_scope
 from core.sequences import sequence_next
+from core.versioning import version_claim
 from inbox import services as inbox_services
 
 if TYPE_CHECKING:
@@ -194,8 +195,10 @@ def case_register(*, actor: User, agency: Agency, received_at: datetime, intake_
 
 @transaction.atomic
 def case_identify(*, case: Case, actor: User, case_type: str, risk_level: str, responsibility: str,
-                  at: datetime | None = None, request=None) -> Case:
+                  at: datetime | None = None, version: int | None = None, request=None) -> Case:
     """Identification (identifikasi): case type, risk level and which level of government is responsible."""
+    # First: two people identifying at once are a conflict to show, not a stage error for the second.
+    version_claim(case, read_version=version)
     if case.stage != codes.CaseStage.COMPLAINT:
         raise CaseError(_("Identifikasi hanya dilakukan pada kasus di tahap pengaduan."))
     _require_choice(case_type, codes.CaseType, _("Pilih jenis kasus."))
@@ -489,9 +492,10 @@ def case_reopen(*, case: Case, actor: User, reason: str, request=None) -> Case:
 
 
 @transaction.atomic
-def case_assign(*, case: Case, actor: User, worker: User, request=None) -> Case:
+def case_assign(*, case: Case, actor: User, worker: User, version: int | None = None, request=None) -> Case:
     """A supervisor assigns (or reassigns) the case to a caseworker of the same agency."""
     _require(Capability.CASE_ASSIGN, case, actor, _("Hanya koordinator lembaga ini yang dapat menugaskan pendamping."))
+    version_claim(case, read_version=version)
     _require_open(case)
     if not (can(worker, Capability.CASE_WORK) and worker.agency_id == case.agency_id):
         raise CaseError(_("Pendamping harus staf aktif lembaga yang menangani kasus."))
@@ -576,8 +580,9 @@ def attachment_add(*, case: Case, actor: User, document_type: str, upload, reque
 
 @transaction.atomic
 def police_report_record(*, case: Case, actor: User, reported_at: datetime | None = None, reference: str = "",
-                         request=None) -> Case:
+                         version: int | None = None, request=None) -> Case:
     """Record that the police were told (UU 12/2022 Pasal 41: within 3x24 hours for a TPKS case)."""
+    version_claim(case, read_version=version)
     _require_open(case)
     if case.police_reported_at is not None:
         raise CaseError(_("Laporan ke kepolisian sudah tercatat untuk kasus ini."))

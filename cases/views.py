@@ -27,7 +27,9 @@ from cases.services import CaseError
 from core import codes
 from core.access import get_in_scope_or_404
 from core.audit import audit_record
+from core.idempotency import AlreadySubmitted, idempotent_post, repeated, submission_claim
 from core.policy import Capability, can, requires
+from core.versioning import VERSION_FIELD, StaleEdit
 from inbox import selectors as inbox_selectors
 from inbox import services as inbox_services
 
@@ -132,6 +134,7 @@ def _duplicates_for(request: HttpRequest, victim_forms) -> selectors.DuplicateMa
 
 
 @requires(Capability.CASE_INTAKE)
+@idempotent_post  # a repeat of a registered intake would find its referral in no longer pending
 def case_create(request: HttpRequest) -> HttpResponse:
     """Intake (penerimaan pengaduan): one or more victims and perpetrators, and the incident."""
     intake = None
@@ -167,18 +170,22 @@ def case_create(request: HttpRequest) -> HttpResponse:
                                 if f.has_changed() and not perpetrator_formset._should_delete_form(f)]
                 data = form.cleaned_data
                 try:
-                    case = services.case_register(
-                        actor=request.user, agency=request.user.agency, received_at=data["received_at"],
-                        intake_channel=data["intake_channel"], incident=form.incident_data(),
-                        victims=[f.victim_data() for f in kept], perpetrators=perpetrators,
-                        reporter_name=data["reporter_name"], reporter_relation=data["reporter_relation"],
-                        reporter_contact=data["reporter_contact"], assigned_worker=data.get("assigned_worker"),
-                        intake_request=intake, request=request)
+                    with submission_claim(form=form, user=request.user) as claim:
+                        case = services.case_register(
+                            actor=request.user, agency=request.user.agency, received_at=data["received_at"],
+                            intake_channel=data["intake_channel"], incident=form.incident_data(),
+                            victims=[f.victim_data() for f in kept], perpetrators=perpetrators,
+                            reporter_name=data["reporter_name"], reporter_relation=data["reporter_relation"],
+                            reporter_contact=data["reporter_contact"], assigned_worker=data.get("assigned_worker"),
+                            intake_request=intake, request=request)
+                        claim.done(_case_url(case))
+                except AlreadySubmitted as repeat:
+                    return repeated(request, repeat)
                 except CaseError as error:
                     form.add_error(None, str(error))
                 else:
                     messages.success(request, _("Kasus %(number)s terdaftar.") % {"number": case.number})
-                    return redirect(_case_url(case))
+                    return redirect(claim.url)
     else:
         form = forms.CaseIntakeForm(initial=forms.intake_initial(intake), user=request.user)
         victim_formset = forms.VictimFormSet(prefix="korban")
@@ -241,6 +248,9 @@ class Action:
     capability: Capability = Capability.CASE_WORK  # beyond opening the case
     form_kwargs: Callable | None = None  # (request, case) -> dict
     intro: str = ""
+    # An edit of the case's own fields: (case) -> the form's initial data from the case as stored, with its
+    # version. The form carries that version, and a stale submit shows these values beside the typed ones.
+    stored: Callable | None = None
 
 
 def _action(request: HttpRequest, pk: int, action: Action) -> HttpResponse:
@@ -248,15 +258,24 @@ def _action(request: HttpRequest, pk: int, action: Action) -> HttpResponse:
         raise Http404
     case = _get_case_for_user(request, pk, page=action.page)
     kwargs = action.form_kwargs(request, case) if action.form_kwargs else {}
+    if action.stored:
+        kwargs["initial"] = action.stored(case)
     form = action.form_class(*_bound(request), **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
-            message = action.perform(request, case, form.cleaned_data)
+            with submission_claim(form=form, user=request.user) as claim:
+                message = action.perform(request, case, form.cleaned_data)
+                claim.done(_case_url(case, action.anchor))
+        except AlreadySubmitted as repeat:
+            return repeated(request, repeat)
         except CaseError as error:
             form.add_error(None, str(error))
+        except StaleEdit as stale:
+            if not form.show_conflict(action.stored(stale.current)):
+                return redirect(_case_url(case, action.anchor))  # the case already holds what was typed
         else:
             messages.success(request, message)
-            return redirect(_case_url(case, action.anchor))
+            return redirect(claim.url)
     return render(request, "cases/action_form.html", {"case": case, "form": form, "title": action.title,
                                                       "intro": action.intro})
 
@@ -269,9 +288,29 @@ def _moment(data: dict):
     return data.get("at") or None
 
 
+def _stored(case: Case, **values) -> dict:
+    """An edit form's initial data: the case's stored values (the empty ones left to the form's defaults)."""
+    return {**{name: value for name, value in values.items() if value not in ("", None)},
+            VERSION_FIELD: case.version}
+
+
+def _identification_stored(case: Case) -> dict:
+    return _stored(case, case_type=case.case_type, risk_level=case.risk_level, responsibility=case.responsibility,
+                   at=case.identified_at)
+
+
+def _assignment_stored(case: Case) -> dict:
+    return _stored(case, worker=case.assigned_worker_id)
+
+
+def _police_report_stored(case: Case) -> dict:
+    return _stored(case, reported_at=case.police_reported_at, reference=case.police_report_reference)
+
+
 def _do_identify(request, case, data) -> str:
     services.case_identify(case=case, actor=request.user, case_type=data["case_type"], risk_level=data["risk_level"],
-                           responsibility=data["responsibility"], at=_moment(data), request=request)
+                           responsibility=data["responsibility"], at=_moment(data), version=data[VERSION_FIELD],
+                           request=request)
     return _("Identifikasi tersimpan.")
 
 
@@ -316,7 +355,8 @@ def _do_reopen(request, case, data) -> str:
 
 
 def _do_assign(request, case, data) -> str:
-    services.case_assign(case=case, actor=request.user, worker=data["worker"], request=request)
+    services.case_assign(case=case, actor=request.user, worker=data["worker"], version=data[VERSION_FIELD],
+                         request=request)
     return _("Kasus ditugaskan kepada %(name)s.") % {"name": data["worker"].display_name}
 
 
@@ -339,7 +379,7 @@ def _do_consent(request, case, data) -> str:
 
 def _do_police(request, case, data) -> str:
     services.police_report_record(case=case, actor=request.user, reported_at=data["reported_at"],
-                                  reference=data["reference"], request=request)
+                                  reference=data["reference"], version=data[VERSION_FIELD], request=request)
     return _("Laporan ke kepolisian tercatat.")
 
 
@@ -356,7 +396,8 @@ def _do_attach(request, case, data) -> str:
 
 # Titles are lazy: they are read when a page is drawn, in that request's language.
 ACTIONS = {
-    "identify": Action(gettext_lazy("Identifikasi kasus"), forms.IdentifyForm, _do_identify, page="identifikasi"),
+    "identify": Action(gettext_lazy("Identifikasi kasus"), forms.IdentifyForm, _do_identify, page="identifikasi",
+                       stored=_identification_stored),
     "assess": Action(gettext_lazy("Asesmen biopsikososial"), forms.AssessmentForm, _do_assess, page="asesmen",
                      anchor="asesmen"),
     "plan": Action(gettext_lazy("Tambah layanan ke rencana intervensi"), forms.PlannedServiceForm, _do_plan,
@@ -372,7 +413,7 @@ ACTIONS = {
                               intro=gettext_lazy("Koordinator akan menyetujui atau menolak pengajuan ini.")),
     "reopen": Action(gettext_lazy("Buka kembali kasus"), forms.ReopenForm, _do_reopen, page="buka-kembali"),
     "assign": Action(gettext_lazy("Tugaskan pendamping"), forms.AssignForm, _do_assign, page="penugasan",
-                     capability=Capability.CASE_ASSIGN, form_kwargs=_case_kwargs),
+                     capability=Capability.CASE_ASSIGN, form_kwargs=_case_kwargs, stored=_assignment_stored),
     "accompany": Action(gettext_lazy("Catat pendampingan"), forms.AccompanimentForm, _do_accompany,
                         page="pendampingan", anchor="pendampingan",
                         form_kwargs=lambda request, case: {"case": case, "user": request.user}),
@@ -382,7 +423,7 @@ ACTIONS = {
                           "UU 27/2022 Pasal 25: persetujuan untuk anak diberikan oleh orang tua atau wali. Bila "
                           "orang tua adalah pelaku, catat wali lain atau dasar hukumnya; koordinator menyetujuinya.")),
     "police": Action(gettext_lazy("Catat laporan ke kepolisian"), forms.PoliceReportForm, _do_police,
-                     page="kepolisian",
+                     page="kepolisian", stored=_police_report_stored,
                      intro=gettext_lazy("UU 12/2022 Pasal 41: UPTD PPA melaporkan kasus TPKS ke kepolisian paling "
                                         "lambat 3×24 jam sejak korban melapor.")),
     "note": Action(gettext_lazy("Tambah catatan"), forms.NoteForm, _do_note, page="catatan", anchor="catatan"),
@@ -393,6 +434,7 @@ ACTIONS = {
 
 def _make_action_view(name: str) -> Callable:
     @requires(Capability.CASE_WORK)
+    @idempotent_post
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         return _action(request, pk, ACTIONS[name])
 
@@ -501,6 +543,7 @@ def case_closure_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.CASE_WORK)
+@idempotent_post
 def case_mediation(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a mediation, or say why the law does not allow one (UU 12/2022 Pasal 23)."""
     case = _get_case_for_user(request, pk, page="mediasi")
@@ -514,12 +557,16 @@ def case_mediation(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.MediationForm(*_bound(request)) if not (refusal or diversion) else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
-            services.mediation_record(case=case, actor=request.user, request=request, **form.cleaned_data)
+            with submission_claim(form=form, user=request.user) as claim:
+                services.mediation_record(case=case, actor=request.user, request=request, **form.cleaned_data)
+                claim.done(_case_url(case, "mediasi"))
+        except AlreadySubmitted as repeat:
+            return repeated(request, repeat)
         except CaseError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Mediasi tercatat."))
-            return redirect(_case_url(case, "mediasi"))
+            return redirect(claim.url)
     return render(request, "cases/mediation_form.html", {"case": case, "form": form, "refusal": refusal,
                                                          "diversion": diversion})
 
@@ -544,19 +591,24 @@ def consent_approve(request: HttpRequest, pk: int, consent_pk: int) -> HttpRespo
 
 
 @requires(Capability.CASE_WORK)
+@idempotent_post
 def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     case = _get_case_for_user(request, pk, page="cabut-persetujuan")
     consent = _get_consent(request, case, consent_pk)
     form = forms.ConsentWithdrawForm(*_bound(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.consent_withdraw(consent=consent, actor=request.user, reason=form.cleaned_data["reason"],
-                                      request=request)
+            with submission_claim(form=form, user=request.user) as claim:
+                services.consent_withdraw(consent=consent, actor=request.user, reason=form.cleaned_data["reason"],
+                                          request=request)
+                claim.done(_case_url(case, "persetujuan"))
+        except AlreadySubmitted as repeat:
+            return repeated(request, repeat)
         except CaseError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Persetujuan dicabut."))
-            return redirect(_case_url(case, "persetujuan"))
+            return redirect(claim.url)
     return render(request, "cases/action_form.html", {
         "case": case, "form": form, "title": _("Cabut persetujuan %(code)s") % {"code": consent.victim.survivor_code},
         "intro": _("Pencabutan tercatat; data yang sudah diproses secara sah sebelumnya tidak berubah.")})
@@ -594,19 +646,24 @@ def intake_queue(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Capability.CASE_INTAKE)
+@idempotent_post
 def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One referral in: its summary (personal, so only here) and the two decisions."""
     intake = get_in_scope_or_404(inbox_selectors.intake_requests_visible_to(user=request.user), pk=pk)
     form = forms.DeclineForm(*_bound(request))
     if request.method == "POST" and form.is_valid():
         try:
-            inbox_services.intake_request_decline(intake=intake, actor=request.user,
-                                                  reason=form.cleaned_data["reason"], request=request)
+            with submission_claim(form=form, user=request.user) as claim:
+                inbox_services.intake_request_decline(intake=intake, actor=request.user,
+                                                      reason=form.cleaned_data["reason"], request=request)
+                claim.done(reverse("cases:intake_queue"))
+        except AlreadySubmitted as repeat:
+            return repeated(request, repeat)
         except inbox_services.InboxError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Rujukan masuk %(label)s ditolak.") % {"label": intake.audit_label})
-            return redirect("cases:intake_queue")
+            return redirect(claim.url)
     elif request.method == "GET":
         audit_record(actor=request.user, action="intake.read", obj=intake, request=request)
     return render(request, "cases/intake_detail.html", {"intake": intake, "form": form})

@@ -49,3 +49,10 @@ BEAT_SCHEDULE["role-change-notices"] = {"task": "inbox.tasks.role_change_notices
 # of each month (after the reports of the 1st). Anonymised cases are marked, so a doubled run does nothing.
 BEAT_SCHEDULE["retention-purge"] = {"task": "cases.tasks.retention_purge_task",
                                     "schedule": crontab(minute=0, hour=3, day_of_month=2)}
+
+# One-time keys of creating forms (core.idempotency) are kept a day; the hourly clean-up deletes older ones, and
+# running it twice deletes nothing more.
+BEAT_SCHEDULE["submission-keys-expire"] = {
+    "task": "core.tasks.submission_keys_expire_task",
+    "schedule": crontab(minute=17),
+}

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import bounds
+from core.idempotency import SubmissionKeyForm
 from core.models import CalendarOverride
 
 
@@ -30,7 +31,7 @@ class AuditFilterForm(forms.Form):
         return cleaned
 
 
-class CalendarOverrideForm(forms.Form):
+class CalendarOverrideForm(SubmissionKeyForm):
     day = forms.DateField(label=_("Tanggal"), validators=[bounds.CALENDAR.validator()],
                           widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("Jenis koreksi"), choices=CalendarOverride.Kind.choices,

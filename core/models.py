@@ -14,6 +14,21 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class Versioned(models.Model):
+    """A record changed through edit forms: `version` counts the saves of its edit services (core.versioning).
+
+    An edit form carries the version it was read at, and the service saves only if the row is still at that
+    version, so two people editing at once never silently overwrite each other.
+    """
+
+    # A database default too: rows written without the field (an older migration state's model, raw SQL)
+    # start at version 1 like the rest.
+    version = models.PositiveIntegerField(_("versi"), default=1, db_default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class AuditEvent(models.Model):
     """Who did what to which object, when, from where and why. Rows are only ever added.
 
@@ -102,3 +117,19 @@ class CalendarOverride(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.day.isoformat()} {self.kind}"
+
+
+class SubmissionKey(models.Model):
+    """The one-time key of a creating form (core.idempotency), claimed in the same transaction as what the form
+    creates, with the address of what it created: a repeat or concurrent submit of that form is sent there
+    instead of creating a second record. Kept for a day (beat job `submission-keys-expire`)."""
+
+    # Unique: a second claim of the same key waits on this index for the first transaction, then fails.
+    key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    result_url = models.CharField(max_length=255)
+    # Indexed: the daily clean-up deletes the keys older than a day.
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.result_url}"

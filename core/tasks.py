@@ -1,4 +1,4 @@
-"""Jobs of the core app: thin, they call core.backup (HackSoft styleguide)."""
+"""Jobs of the core app: thin, they call core.backup and core.idempotency (HackSoft styleguide)."""
 
 import logging
 
@@ -16,3 +16,11 @@ def backup_nightly_task() -> str:
     removed = backups_prune()
     logger.info("backup %s written, %d old backups removed", archive.name, len(removed))
     return archive.name
+
+
+@shared_task(name="core.tasks.submission_keys_expire_task")
+def submission_keys_expire_task() -> int:
+    """Beat (config/schedule.py): forget the one-time form keys older than a day; harmless to run twice."""
+    from core.idempotency import submission_keys_expire
+
+    return submission_keys_expire()

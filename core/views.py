@@ -18,6 +18,7 @@ from core import services, workdays
 from core.access import get_in_scope_or_404
 from core.audit import audit_record
 from core.forms import AuditFilterForm, CalendarOverrideForm
+from core.idempotency import AlreadySubmitted, idempotent_post, repeated, submission_claim
 from core.models import CalendarOverride
 from core.policy import Capability, Scope, audit_scope, home_for, requires
 from core.selectors import audit_events_filter, audit_events_visible_to, audit_reasons_visible_to, calendar_year
@@ -58,6 +59,7 @@ def _calendar_url(year: int) -> str:
 
 
 @requires(Capability.CALENDAR_MANAGE)
+@idempotent_post
 def workday_calendar(request: HttpRequest) -> HttpResponse:
     """The system administrator's page of the working-day calendar: a year's holidays and corrections."""
     year = request.GET.get("tahun", "")
@@ -66,13 +68,17 @@ def workday_calendar(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.calendar_override_add(actor=request.user, day=data["day"], kind=data["kind"],
-                                           reason=data["reason"], request=request)
+            with submission_claim(form=form, user=request.user) as claim:
+                services.calendar_override_add(actor=request.user, day=data["day"], kind=data["kind"],
+                                               reason=data["reason"], request=request)
+                claim.done(_calendar_url(data["day"].year))
+        except AlreadySubmitted as repeat:
+            return repeated(request, repeat)
         except services.CalendarError as error:
             form.add_error("day", str(error))
         else:
             messages.success(request, _("Koreksi kalender kerja tersimpan; tenggat yang terbuka dihitung ulang."))
-            return redirect(_calendar_url(data["day"].year))
+            return redirect(claim.url)
     return render(request, "core/workday_calendar.html", {
         "form": form, "year": year, "days": calendar_year(year),
         "previous_year": year - 1 if year - 1 in CALENDAR_YEARS else None,

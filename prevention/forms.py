@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Region, User
 from agencies.selectors import district_kecamatan, district_villages
 from core import bounds, codes
+from core.idempotency import SubmissionKeyForm
+from core.versioning import VersionedForm
 from prevention.models import (
     ActivistRole,
     ActivityKind,
@@ -184,7 +186,7 @@ class PatbmActivityForm(ParticipantsMixin):
                                     *([] if editing else ["photos"]))
 
 
-class PhotoUploadForm(forms.Form):
+class PhotoUploadForm(SubmissionKeyForm):
     photos = MultiplePhotoField(label=_("Tambah foto"), help_text=PHOTO_HELP)
 
     def __init__(self, *args, action: str, **kwargs) -> None:
@@ -228,7 +230,7 @@ class PuspagaSessionForm(forms.Form):
         self.helper = _helper(_("Simpan sesi"))
 
 
-class PuspagaReferForm(forms.Form):
+class PuspagaReferForm(SubmissionKeyForm):
     summary = forms.CharField(
         label=_("Ringkasan untuk UPTD PPA"), widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Tulis hanya yang perlu diketahui UPTD PPA untuk menghubungi dan melindungi keluarga. "
@@ -377,3 +379,46 @@ class CoverageFilterForm(forms.Form):
             end = today if start.year == today.year and start <= today else date(start.year, 12, 31)
         return start, end
 
+
+
+# --- Creating forms carry a one-time key, editing forms the version they were read at (core.idempotency,
+# core.versioning); the fields and rules stay in the forms above.
+
+class PatbmGroupCreateForm(SubmissionKeyForm, PatbmGroupForm):
+    pass
+
+
+class PatbmGroupEditForm(VersionedForm, PatbmGroupForm):
+    pass
+
+
+class PatbmActivistCreateForm(SubmissionKeyForm, PatbmActivistForm):
+    pass
+
+
+class PatbmActivistEditForm(VersionedForm, PatbmActivistForm):
+    pass
+
+
+class PatbmActivityCreateForm(SubmissionKeyForm, PatbmActivityForm):
+    pass
+
+
+class PatbmActivityEditForm(VersionedForm, PatbmActivityForm):
+    pass
+
+
+class PuspagaSessionCreateForm(SubmissionKeyForm, PuspagaSessionForm):
+    pass
+
+
+class PuspagaSessionEditForm(VersionedForm, PuspagaSessionForm):
+    pass
+
+
+class PreventionActivityCreateForm(SubmissionKeyForm, PreventionActivityForm):
+    pass
+
+
+class PreventionActivityEditForm(VersionedForm, PreventionActivityForm):
+    pass

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency, Region
 from core import codes
 from core.crypto import EncryptedTextField, encrypted_storage
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, Versioned
 
 
 class ActivityLevel(models.TextChoices):
@@ -131,7 +131,7 @@ def participants_total_expression():
             + F("participants_female_adult"))
 
 
-class PatbmGroup(TimeStampedModel):
+class PatbmGroup(Versioned, TimeStampedModel):
     """One PATBM group per desa/kelurahan, run by a PATBM agency of the network."""
 
     village = models.OneToOneField(Region, verbose_name=_("desa/kelurahan"), on_delete=models.PROTECT,
@@ -167,7 +167,7 @@ class PatbmGroup(TimeStampedModel):
         return f"PATBM {self.village_id}"
 
 
-class PatbmActivist(TimeStampedModel):
+class PatbmActivist(Versioned, TimeStampedModel):
     """An aktivis PATBM: only what the group needs to know (UU 27/2022 PDP: data minimisation)."""
 
     group = models.ForeignKey(PatbmGroup, on_delete=models.CASCADE, related_name="activists")
@@ -191,7 +191,7 @@ class PatbmActivist(TimeStampedModel):
         return f"PATBM {self.group.village_id}/A{self.pk}"
 
 
-class PatbmActivity(ParticipantCounts, TimeStampedModel):
+class PatbmActivity(ParticipantCounts, Versioned, TimeStampedModel):
     group = models.ForeignKey(PatbmGroup, on_delete=models.PROTECT, related_name="activities",
                               verbose_name=_("kelompok PATBM"))
     held_on = models.DateField(_("tanggal kegiatan"))
@@ -246,7 +246,7 @@ class PatbmActivityPhoto(TimeStampedModel):
         return f"F{self.pk}"
 
 
-class PuspagaSession(TimeStampedModel):
+class PuspagaSession(Versioned, TimeStampedModel):
     """A PUSPAGA counselling or information session. No family identity is kept here."""
 
     agency = models.ForeignKey(Agency, verbose_name=_("PUSPAGA"), on_delete=models.PROTECT,
@@ -291,7 +291,7 @@ class PuspagaSession(TimeStampedModel):
         return f"PUSPAGA S-{self.pk}"
 
 
-class PreventionActivity(ParticipantCounts, TimeStampedModel):
+class PreventionActivity(ParticipantCounts, Versioned, TimeStampedModel):
     """Sosialisasi, social-media campaign, training or cross-sector meeting.
 
     The place is the district (no kecamatan), a kecamatan (no desa), or one desa/kelurahan.

@@ -18,6 +18,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from agencies.models import Region, User
 from core import bounds, codes
 from core.audit import audit_record
+from core.versioning import version_claim
 from inbox import services as inbox_services
 from prevention.models import (
     VILLAGE_LEVELS,
@@ -123,9 +124,10 @@ def patbm_group_create(*, actor: User, village: Region, sk_number: str = "", sk_
 
 @transaction.atomic
 def patbm_group_update(*, group: PatbmGroup, actor: User, sk_number: str, sk_date: date | None, is_active: bool,
-                       facilitator: str, request=None) -> PatbmGroup:
+                       facilitator: str, version: int | None = None, request=None) -> PatbmGroup:
     """Change a group's decree, facilitator or active state (the desa stays: a new desa is a new group)."""
     _require_patbm_agency(actor, group)
+    version_claim(group, read_version=version)
     _check_group_fields(village=group.village, sk_number=sk_number, sk_date=sk_date)
     changed = [name for name, value in (("sk_number", sk_number.strip()), ("sk_date", sk_date),
                                         ("is_active", is_active), ("facilitator", facilitator.strip()))
@@ -154,9 +156,10 @@ def patbm_activist_add(*, group: PatbmGroup, actor: User, name: str, sex: str, a
 
 @transaction.atomic
 def patbm_activist_update(*, activist: PatbmActivist, actor: User, name: str, sex: str, age_group: str, role: str,
-                          training: str, is_active: bool, request=None) -> PatbmActivist:
+                          training: str, is_active: bool, version: int | None = None, request=None) -> PatbmActivist:
     """Correct an aktivis's details or mark them as no longer active."""
     _require_patbm_agency(actor, activist.group)
+    version_claim(activist, read_version=version)
     if not name.strip():
         raise PreventionError(_("Tuliskan nama aktivis."), "name")
     changed = [key for key, value in (("name", name.strip()), ("sex", sex), ("age_group", age_group),
@@ -247,9 +250,11 @@ def patbm_activity_record(*, group: PatbmGroup, actor: User, held_on: date, leve
 
 @transaction.atomic
 def patbm_activity_update(*, activity: PatbmActivity, actor: User, held_on: date, level: str, topic: str,
-                          participants: Participants, notes: str = "", request=None) -> PatbmActivity:
+                          participants: Participants, notes: str = "", version: int | None = None,
+                          request=None) -> PatbmActivity:
     """Correct a PATBM activity's date, level, topic, participants or notes."""
     _require_patbm_agency(actor, activity.group)
+    version_claim(activity, read_version=version)
     _check_date(held_on)
     if not topic.strip():
         raise PreventionError(_("Tuliskan topik kegiatan."), "topic")
@@ -301,9 +306,11 @@ def puspaga_session_record(*, actor: User, held_on: date, service: str, channel:
 
 @transaction.atomic
 def puspaga_session_update(*, session: PuspagaSession, actor: User, held_on: date, service: str, channel: str,
-                           issue: str, counsellor: User, notes: str, request=None) -> PuspagaSession:
+                           issue: str, counsellor: User, notes: str, version: int | None = None,
+                           request=None) -> PuspagaSession:
     """Correct a session's details or notes (only its own PUSPAGA's staff)."""
     _require_puspaga_agency(actor, session)
+    version_claim(session, read_version=version)
     _check_date(held_on)
     _check_counsellor(actor, counsellor)
     session.held_on, session.service, session.channel, session.issue = held_on, service, channel, issue
@@ -406,10 +413,11 @@ def prevention_activity_update(*, activity: PreventionActivity, actor: User, kin
                                topics: list[str], target_group: str, participants: Participants,
                                kecamatan: Region | None = None, village: Region | None = None, platform: str = "",
                                reach: int | None = None, engagement: int | None = None, budget_line: str = "",
-                               notes: str = "", request=None) -> PreventionActivity:
-    """Correct a prevention activity of the actor's own agency."""
+                               notes: str = "", version: int | None = None, request=None) -> PreventionActivity:
+    """Correct a prevention activity of the actor's own agency (`version`: what the form was read at)."""
     if not can_record_activities(actor) or activity.agency_id != actor.agency_id:
         raise PreventionError(_("Hanya lembaga penyelenggara yang dapat mengubah kegiatan ini."))
+    version_claim(activity, read_version=version)
     _check_activity_fields(kind=kind, topics=topics, kecamatan=kecamatan, village=village, participants=participants,
                            platform=platform, reach=reach, held_on=held_on, title=title, engagement=engagement)
     values = _activity_values(kind=kind, title=title, held_on=held_on, kecamatan=kecamatan, village=village,

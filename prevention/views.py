@@ -17,24 +17,32 @@ from django.views.decorators.http import require_POST
 
 from core.access import get_in_scope_or_404
 from core.audit import audit_record
+from core.idempotency import AlreadySubmitted, idempotent_post, repeated, submission_claim
 from core.suppression import small_label, threshold
+from core.versioning import VERSION_FIELD, StaleEdit
 from prevention import selectors, services
 from prevention.forms import (
     CoverageFilterForm,
-    PatbmActivistForm,
-    PatbmActivityForm,
+    PatbmActivistCreateForm,
+    PatbmActivistEditForm,
+    PatbmActivityCreateForm,
+    PatbmActivityEditForm,
+    PatbmGroupCreateForm,
+    PatbmGroupEditForm,
     PatbmGroupFilterForm,
-    PatbmGroupForm,
     PhotoUploadForm,
+    PreventionActivityCreateForm,
+    PreventionActivityEditForm,
     PreventionActivityFilterForm,
     PreventionActivityForm,
     PuspagaReferForm,
+    PuspagaSessionCreateForm,
+    PuspagaSessionEditForm,
     PuspagaSessionFilterForm,
-    PuspagaSessionForm,
     area_initial,
     participants_initial,
 )
-from prevention.models import PatbmGroup, PuspagaSession
+from prevention.models import PatbmActivist, PatbmActivity, PatbmGroup, PreventionActivity, PuspagaSession
 
 PAGE_SIZE = 25
 
@@ -78,6 +86,19 @@ def _render(request: HttpRequest, template: str, context: dict, tab: str) -> Htt
 
 def _service_error(form, error: services.PreventionError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _edit_saved(form, save: Callable[[], object], stored: Callable) -> bool:
+    """Run an edit service; False (with the form showing why) when a rule refused it or someone else saved the
+    record since the form was read and the typed values differ from theirs."""
+    try:
+        save()
+    except services.PreventionError as error:
+        _service_error(form, error)
+        return False
+    except StaleEdit as stale:
+        return not form.show_conflict(stored(stale.current))  # no difference: what was typed is stored
+    return True
 
 
 @allowed(lambda user: any(selectors.prevention_pages_for(user).values()))
@@ -139,16 +160,21 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 
 @allowed(selectors.is_patbm_staff)
+@idempotent_post
 def group_create(request: HttpRequest) -> HttpResponse:
-    form = PatbmGroupForm(request.POST or None)
+    form = PatbmGroupCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            group = services.patbm_group_create(actor=request.user, request=request, **form.cleaned_data)
+            with submission_claim(form=form, user=request.user) as claim:
+                group = services.patbm_group_create(actor=request.user, request=request, **form.cleaned_data)
+                claim.done(reverse("prevention:group_detail", args=[group.pk]))
+        except AlreadySubmitted as repeat:
+            return repeated(request, repeat)
         except services.PreventionError as error:
             _service_error(form, error)
         else:
             messages.success(request, _("Kelompok PATBM %(village)s tersimpan.") % {"village": group.village.name})
-            return redirect("prevention:group_detail", pk=group.pk)
+            return redirect(claim.url)
     return _render(request, "prevention/form.html", {"form": form, "title": _("Daftarkan kelompok PATBM")}, "patbm")
 
 
@@ -170,57 +196,61 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
                    "patbm")
 
 
+def _group_stored(group: PatbmGroup) -> dict:
+    return {"sk_number": group.sk_number, "sk_date": group.sk_date, "facilitator": group.facilitator,
+            "is_active": group.is_active, VERSION_FIELD: group.version}
+
+
 @allowed(selectors.is_patbm_staff)
 def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
     group = _own_group(request, pk)
-    form = PatbmGroupForm(request.POST or None, editing=True, initial={
-        "sk_number": group.sk_number, "sk_date": group.sk_date, "facilitator": group.facilitator,
-        "is_active": group.is_active})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.patbm_group_update(group=group, actor=request.user, request=request, **form.cleaned_data)
-        except services.PreventionError as error:
-            _service_error(form, error)
-        else:
-            messages.success(request, _("Perubahan kelompok PATBM tersimpan."))
-            return redirect("prevention:group_detail", pk=group.pk)
+    form = PatbmGroupEditForm(request.POST or None, editing=True, initial=_group_stored(group))
+    if request.method == "POST" and form.is_valid() and _edit_saved(
+            form, lambda: services.patbm_group_update(group=group, actor=request.user, request=request,
+                                                      **form.cleaned_data), _group_stored):
+        messages.success(request, _("Perubahan kelompok PATBM tersimpan."))
+        return redirect("prevention:group_detail", pk=group.pk)
     return _render(request, "prevention/form.html",
                    {"form": form, "title": _("Ubah kelompok PATBM %(village)s") % {"village": group.village.name},
                     "back_url": reverse("prevention:group_detail", args=[group.pk])}, "patbm")
 
 
 @allowed(selectors.is_patbm_staff)
+@idempotent_post
 def activist_create(request: HttpRequest, pk: int) -> HttpResponse:
     group = _own_group(request, pk)
-    form = PatbmActivistForm(request.POST or None)
+    form = PatbmActivistCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.patbm_activist_add(group=group, actor=request.user, request=request, **form.cleaned_data)
+            with submission_claim(form=form, user=request.user) as claim:
+                services.patbm_activist_add(group=group, actor=request.user, request=request, **form.cleaned_data)
+                claim.done(reverse("prevention:group_detail", args=[group.pk]))
+        except AlreadySubmitted as repeat:
+            return repeated(request, repeat)
         except services.PreventionError as error:
             _service_error(form, error)
         else:
             messages.success(request, _("Aktivis ditambahkan."))
-            return redirect("prevention:group_detail", pk=group.pk)
+            return redirect(claim.url)
     return _render(request, "prevention/form.html",
                    {"form": form, "title": _("Tambah aktivis PATBM %(village)s") % {"village": group.village.name},
                     "back_url": reverse("prevention:group_detail", args=[group.pk])}, "patbm")
 
 
+def _activist_stored(activist: PatbmActivist) -> dict:
+    return {"name": activist.name, "sex": activist.sex, "age_group": activist.age_group, "role": activist.role,
+            "training": activist.training, "is_active": activist.is_active, VERSION_FIELD: activist.version}
+
+
 @allowed(selectors.is_patbm_staff)
 def activist_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activist = get_in_scope_or_404(selectors.patbm_activists_visible_to(user=request.user), pk=pk)
-    form = PatbmActivistForm(request.POST or None, editing=True, initial={
-        "name": activist.name, "sex": activist.sex, "age_group": activist.age_group, "role": activist.role,
-        "training": activist.training, "is_active": activist.is_active})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.patbm_activist_update(activist=activist, actor=request.user, request=request,
-                                           **form.cleaned_data)
-        except services.PreventionError as error:
-            _service_error(form, error)
-        else:
-            messages.success(request, _("Data aktivis tersimpan."))
-            return redirect("prevention:group_detail", pk=activist.group_id)
+    form = PatbmActivistEditForm(request.POST or None, editing=True, initial=_activist_stored(activist))
+    if request.method == "POST" and form.is_valid() and _edit_saved(
+            form, lambda: services.patbm_activist_update(activist=activist, actor=request.user, request=request,
+                                                         **form.cleaned_data), _activist_stored):
+        messages.success(request, _("Data aktivis tersimpan."))
+        return redirect("prevention:group_detail", pk=activist.group_id)
     return _render(request, "prevention/form.html",
                    {"form": form, "title": _("Ubah data aktivis"),
                     "back_url": reverse("prevention:group_detail", args=[activist.group_id])}, "patbm")
@@ -229,15 +259,21 @@ def activist_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- PATBM activities ----------------------------------------------------------------------------------
 
 @allowed(selectors.is_patbm_staff)
+@idempotent_post
 def patbm_activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     group = _own_group(request, pk)
-    form = PatbmActivityForm(request.POST or None, request.FILES or None)
+    form = PatbmActivityCreateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            activity = services.patbm_activity_record(
-                group=group, actor=request.user, held_on=data["held_on"], level=data["level"], topic=data["topic"],
-                participants=form.participants(), notes=data["notes"], photos=data["photos"], request=request)
+            with submission_claim(form=form, user=request.user) as claim:
+                activity = services.patbm_activity_record(
+                    group=group, actor=request.user, held_on=data["held_on"], level=data["level"],
+                    topic=data["topic"], participants=form.participants(), notes=data["notes"],
+                    photos=data["photos"], request=request)
+                claim.done(reverse("prevention:patbm_activity_detail", args=[activity.pk]))
+        except AlreadySubmitted as repeat:
+            return repeated(request, repeat)
         except services.PreventionError as error:
             had_photos = bool(data["photos"])
             _service_error(form, error)  # removes the field from cleaned_data
@@ -245,7 +281,7 @@ def patbm_activity_create(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.warning(request, _("Kegiatan belum tersimpan. Pilih ulang fotonya sebelum menyimpan lagi."))
         else:
             messages.success(request, _("Kegiatan PATBM di %(village)s tersimpan.") % {"village": group.village.name})
-            return redirect("prevention:patbm_activity_detail", pk=activity.pk)
+            return redirect(claim.url)
     return _render(request, "prevention/form.html",
                    {"form": form, "title": _("Catat kegiatan PATBM %(village)s") % {"village": group.village.name},
                     "back_url": reverse("prevention:group_detail", args=[group.pk])}, "patbm")
@@ -262,23 +298,23 @@ def patbm_activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     if can_edit else None}, "patbm")
 
 
+def _patbm_activity_stored(activity: PatbmActivity) -> dict:
+    return {"held_on": activity.held_on, "level": activity.level, "topic": activity.topic, "notes": activity.notes,
+            **participants_initial(activity), VERSION_FIELD: activity.version}
+
+
 @allowed(selectors.is_patbm_staff)
 def patbm_activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_in_scope_or_404(selectors.patbm_activities_visible_to(user=request.user), pk=pk)
-    form = PatbmActivityForm(request.POST or None, editing=True, initial={
-        "held_on": activity.held_on, "level": activity.level, "topic": activity.topic, "notes": activity.notes,
-        **participants_initial(activity)})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.patbm_activity_update(activity=activity, actor=request.user, held_on=data["held_on"],
-                                           level=data["level"], topic=data["topic"],
-                                           participants=form.participants(), notes=data["notes"], request=request)
-        except services.PreventionError as error:
-            _service_error(form, error)
-        else:
-            messages.success(request, _("Perubahan kegiatan tersimpan."))
-            return redirect("prevention:patbm_activity_detail", pk=activity.pk)
+    form = PatbmActivityEditForm(request.POST or None, editing=True, initial=_patbm_activity_stored(activity))
+    data = form.cleaned_data if request.method == "POST" and form.is_valid() else None
+    if data is not None and _edit_saved(
+            form, lambda: services.patbm_activity_update(
+                activity=activity, actor=request.user, held_on=data["held_on"], level=data["level"],
+                topic=data["topic"], participants=form.participants(), notes=data["notes"],
+                version=data[VERSION_FIELD], request=request), _patbm_activity_stored):
+        messages.success(request, _("Perubahan kegiatan tersimpan."))
+        return redirect("prevention:patbm_activity_detail", pk=activity.pk)
     return _render(request, "prevention/form.html",
                    {"form": form, "title": _("Ubah kegiatan PATBM"),
                     "back_url": reverse("prevention:patbm_activity_detail", args=[activity.pk])}, "patbm")
@@ -286,6 +322,7 @@ def patbm_activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @allowed(selectors.is_patbm_staff)
 @require_POST
+@idempotent_post
 def patbm_photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_in_scope_or_404(selectors.patbm_activities_visible_to(user=request.user).prefetch_related(
         "photos"), pk=pk)
@@ -293,13 +330,17 @@ def patbm_photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
                            action=reverse("prevention:patbm_photo_upload", args=[activity.pk]))
     if form.is_valid():
         try:
-            saved = services.patbm_photos_add(activity=activity, actor=request.user,
-                                              photos=form.cleaned_data["photos"], request=request)
+            with submission_claim(form=form, user=request.user) as claim:
+                saved = services.patbm_photos_add(activity=activity, actor=request.user,
+                                                  photos=form.cleaned_data["photos"], request=request)
+                claim.done(reverse("prevention:patbm_activity_detail", args=[activity.pk]))
+        except AlreadySubmitted as repeat:
+            return repeated(request, repeat)
         except services.PreventionError as error:
             _service_error(form, error)
         else:
             messages.success(request, _("%(n)s foto diunggah.") % {"n": len(saved)})
-            return redirect("prevention:patbm_activity_detail", pk=activity.pk)
+            return redirect(claim.url)
     return _render(request, "prevention/patbm_activity_detail.html",
                    {"activity": activity, "can_edit": True, "photo_form": form}, "patbm")
 
@@ -328,17 +369,22 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 
 @allowed(selectors.is_puspaga_staff)
+@idempotent_post
 def session_create(request: HttpRequest) -> HttpResponse:
-    form = PuspagaSessionForm(request.POST or None, agency=request.user.agency,
-                              initial={"counsellor": request.user.pk})
+    form = PuspagaSessionCreateForm(request.POST or None, agency=request.user.agency,
+                                    initial={"counsellor": request.user.pk})
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.puspaga_session_record(actor=request.user, request=request, **form.cleaned_data)
+            with submission_claim(form=form, user=request.user) as claim:
+                session = services.puspaga_session_record(actor=request.user, request=request, **form.cleaned_data)
+                claim.done(reverse("prevention:session_detail", args=[session.pk]))
+        except AlreadySubmitted as repeat:
+            return repeated(request, repeat)
         except services.PreventionError as error:
             _service_error(form, error)
         else:
             messages.success(request, _("Sesi PUSPAGA tersimpan."))
-            return redirect("prevention:session_detail", pk=session.pk)
+            return redirect(claim.url)
     return _render(request, "prevention/form.html", {"form": form, "title": _("Catat sesi PUSPAGA")}, "puspaga")
 
 
@@ -359,26 +405,28 @@ def _own_session(request: HttpRequest, pk: int) -> PuspagaSession:
     return get_in_scope_or_404(selectors.puspaga_sessions_visible_to(user=request.user), pk=pk)
 
 
+def _session_stored(session: PuspagaSession) -> dict:
+    return {"held_on": session.held_on, "service": session.service, "channel": session.channel,
+            "issue": session.issue, "counsellor": session.counsellor_id, "notes": session.notes,
+            VERSION_FIELD: session.version}
+
+
 @allowed(selectors.is_puspaga_staff)
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = _own_session(request, pk)
-    form = PuspagaSessionForm(request.POST or None, agency=request.user.agency, initial={
-        "held_on": session.held_on, "service": session.service, "channel": session.channel, "issue": session.issue,
-        "counsellor": session.counsellor_id, "notes": session.notes})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.puspaga_session_update(session=session, actor=request.user, request=request, **form.cleaned_data)
-        except services.PreventionError as error:
-            _service_error(form, error)
-        else:
-            messages.success(request, _("Perubahan sesi tersimpan."))
-            return redirect("prevention:session_detail", pk=session.pk)
+    form = PuspagaSessionEditForm(request.POST or None, agency=request.user.agency, initial=_session_stored(session))
+    if request.method == "POST" and form.is_valid() and _edit_saved(
+            form, lambda: services.puspaga_session_update(session=session, actor=request.user, request=request,
+                                                          **form.cleaned_data), _session_stored):
+        messages.success(request, _("Perubahan sesi tersimpan."))
+        return redirect("prevention:session_detail", pk=session.pk)
     return _render(request, "prevention/form.html",
                    {"form": form, "title": _("Ubah sesi PUSPAGA"),
                     "back_url": reverse("prevention:session_detail", args=[session.pk])}, "puspaga")
 
 
 @allowed(selectors.is_puspaga_staff)
+@idempotent_post
 def session_refer(request: HttpRequest, pk: int) -> HttpResponse:
     """Refer the family to the UPTD PPA's intake queue with a summary written for it, never the notes."""
     session = _own_session(request, pk)
@@ -388,12 +436,17 @@ def session_refer(request: HttpRequest, pk: int) -> HttpResponse:
     form = PuspagaReferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.puspaga_session_refer(session=session, actor=request.user, request=request, **form.cleaned_data)
+            with submission_claim(form=form, user=request.user) as claim:
+                services.puspaga_session_refer(session=session, actor=request.user, request=request,
+                                               **form.cleaned_data)
+                claim.done(reverse("prevention:session_detail", args=[session.pk]))
+        except AlreadySubmitted as repeat:
+            return repeated(request, repeat)
         except services.PreventionError as error:
             _service_error(form, error)
         else:
             messages.success(request, _("Rujukan terkirim ke antrean pengaduan UPTD PPA."))
-            return redirect("prevention:session_detail", pk=session.pk)
+            return redirect(claim.url)
     return _render(request, "prevention/form.html",
                    {"form": form, "title": _("Rujuk keluarga ke UPTD PPA"),
                     "intro": _("UPTD PPA menerima ringkasan yang Anda tulis di sini. Catatan sesi tetap di PUSPAGA.")},
@@ -424,17 +477,22 @@ def _activity_kwargs(form: PreventionActivityForm) -> dict:
 
 
 @allowed(selectors.can_record_activities)
+@idempotent_post
 def activity_create(request: HttpRequest) -> HttpResponse:
-    form = PreventionActivityForm(request.POST or None)
+    form = PreventionActivityCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            activity = services.prevention_activity_record(actor=request.user, request=request,
-                                                           **_activity_kwargs(form))
+            with submission_claim(form=form, user=request.user) as claim:
+                activity = services.prevention_activity_record(actor=request.user, request=request,
+                                                               **_activity_kwargs(form))
+                claim.done(reverse("prevention:activity_detail", args=[activity.pk]))
+        except AlreadySubmitted as repeat:
+            return repeated(request, repeat)
         except services.PreventionError as error:
             _service_error(form, error)
         else:
             messages.success(request, _("Kegiatan pencegahan tersimpan."))
-            return redirect("prevention:activity_detail", pk=activity.pk)
+            return redirect(claim.url)
     return _render(request, "prevention/form.html", {"form": form, "title": _("Catat kegiatan pencegahan")},
                    "activities")
 
@@ -447,25 +505,24 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
                    "activities")
 
 
+def _activity_stored(activity: PreventionActivity) -> dict:
+    return {"kind": activity.kind, "title": activity.title, "held_on": activity.held_on,
+            "topics": [t.topic for t in activity.topics.all()], "area": area_initial(activity),
+            "target_group": activity.target_group, "platform": activity.platform, "reach": activity.reach,
+            "engagement": activity.engagement, "budget_line": activity.budget_line, "notes": activity.notes,
+            **participants_initial(activity), VERSION_FIELD: activity.version}
+
+
 @allowed(selectors.can_record_activities)
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_in_scope_or_404(
         selectors.prevention_activities_visible_to(user=request.user).filter(agency_id=request.user.agency_id), pk=pk)
-    form = PreventionActivityForm(request.POST or None, initial={
-        "kind": activity.kind, "title": activity.title, "held_on": activity.held_on,
-        "topics": [t.topic for t in activity.topics.all()], "area": area_initial(activity),
-        "target_group": activity.target_group, "platform": activity.platform, "reach": activity.reach,
-        "engagement": activity.engagement, "budget_line": activity.budget_line, "notes": activity.notes,
-        **participants_initial(activity)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.prevention_activity_update(activity=activity, actor=request.user, request=request,
-                                                **_activity_kwargs(form))
-        except services.PreventionError as error:
-            _service_error(form, error)
-        else:
-            messages.success(request, _("Perubahan kegiatan tersimpan."))
-            return redirect("prevention:activity_detail", pk=activity.pk)
+    form = PreventionActivityEditForm(request.POST or None, initial=_activity_stored(activity))
+    if request.method == "POST" and form.is_valid() and _edit_saved(
+            form, lambda: services.prevention_activity_update(
+                activity=activity, actor=request.user, request=request, version=form.cleaned_data[VERSION_FIELD],
+                **_activity_kwargs(form)), _activity_stored):
+        messages.success(request, _("Perubahan kegiatan tersimpan."))
+        return redirect("prevention:activity_detail", pk=activity.pk)
     return _render(request, "prevention/form.html", {"form": form, "title": _("Ubah kegiatan pencegahan")},
                    "activities")
-

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.selectors import district_kecamatan
 from core import bounds
 from core.codes import Service, Urgency
+from core.idempotency import SubmissionKeyForm
 from core.policy import Capability, can
 from referrals.models import Referral
 
@@ -51,7 +52,7 @@ class VictimChoiceField(forms.ModelChoiceField):
         return f"{victim.survivor_code} · {victim.age_group} · {victim.get_sex_display()}"
 
 
-class ReferralSendForm(forms.Form):
+class ReferralSendForm(SubmissionKeyForm):
     victim = VictimChoiceField(label=_("Korban yang dirujuk"), queryset=None, empty_label=None)
     receiving_agency = AgencyChoiceField(label=_("Lembaga penerima"), queryset=None, widget=forms.RadioSelect,
                                          empty_label=None,
@@ -81,7 +82,7 @@ class ReferralSendForm(forms.Form):
         self.helper.form_tag = False
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(SubmissionKeyForm):
     reason = forms.CharField(label=_("Alasan"), widget=TEXTAREA)
 
     def __init__(self, *args, label=None, submit=None, **kwargs) -> None:
@@ -91,7 +92,7 @@ class ReasonForm(forms.Form):
         self.helper = _helper(submit, form_tag=False)
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(SubmissionKeyForm):
     outcome = forms.CharField(label=_("Hasil tindak lanjut"), widget=TEXTAREA)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -99,7 +100,7 @@ class OutcomeForm(forms.Form):
         self.helper = _helper(_("Selesaikan rujukan"), form_tag=False)
 
 
-class ServiceRecordForm(forms.Form):
+class ServiceRecordForm(SubmissionKeyForm):
     service = forms.ChoiceField(label=_("Layanan yang diberikan"), choices=Service.choices)
     delivered_on = forms.DateField(label=_("Tanggal layanan"), validators=[bounds.RECORD.validator()],
                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -113,7 +114,7 @@ class ServiceRecordForm(forms.Form):
         self.helper = _helper(_("Catat layanan"), form_tag=False)
 
 
-class MessageForm(forms.Form):
+class MessageForm(SubmissionKeyForm):
     text = forms.CharField(label=_("Pesan"), widget=TEXTAREA)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -133,7 +134,7 @@ class InboxFilterForm(forms.Form):
         self.helper.form_class = "row row-cols-md-auto g-2 align-items-end"
 
 
-class ReferralInForm(forms.Form):
+class ReferralInForm(SubmissionKeyForm):
     urgency = forms.ChoiceField(label=_("Urgensi"), choices=Urgency.choices, widget=forms.RadioSelect,
                                 initial=Urgency.NORMAL)
     summary = forms.CharField(label=_("Ringkasan"), widget=forms.Textarea(attrs={"rows": 5}),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from cases.selectors import cases_visible_to
 from core.access import get_in_scope_or_404
 from core.audit import audit_record
+from core.idempotency import AlreadySubmitted, idempotent_post, repeated, submission_claim
 from core.policy import Capability, requires
 from inbox import selectors as inbox_selectors
 from referrals import selectors, services
@@ -77,6 +78,7 @@ def sent_list(request: HttpRequest) -> HttpResponse:
 # --- Sending ----------------------------------------------------------------------------------------
 
 @requires(Capability.REFERRAL_SEND)
+@idempotent_post
 def send(request: HttpRequest, case_pk: int) -> HttpResponse:
     """Refer a victim of a case: choose the agency from the directory, check the consent, preview, send."""
     case = get_in_scope_or_404(cases_visible_to(user=request.user), pk=case_pk)
@@ -96,12 +98,16 @@ def send(request: HttpRequest, case_pk: int) -> HttpResponse:
                          urgency=data["urgency"], reason=data["reason"], share_identity=data["share_identity"],
                          legal_basis=data.get("legal_basis", ""), legal_basis_reason=data.get("legal_basis_reason", ""))
         try:
-            if request.POST.get("action") == "send":
-                referral = services.referral_send(request=request, **arguments)
+            if request.POST.get("action") == "send":  # the previews before it keep the same one-time key
+                with submission_claim(form=form, user=request.user) as claim:
+                    referral = services.referral_send(request=request, **arguments)
+                    claim.done(reverse("referrals:detail", args=[referral.pk]))
                 messages.success(request, _("Rujukan %(number)s terkirim ke %(agency)s.")
                                  % {"number": referral.number, "agency": referral.receiving_agency.name})
-                return redirect("referrals:detail", pk=referral.pk)
+                return redirect(claim.url)
             plan = services.referral_plan(**arguments)
+        except AlreadySubmitted as repeat:
+            return repeated(request, repeat)
         except ReferralError as error:
             form.add_error(None, str(error))
         else:
@@ -172,6 +178,7 @@ def _perform(request: HttpRequest, referral: Referral, action: str, form) -> Non
 
 
 @login_required
+@idempotent_post  # a declined or revoked referral may be out of this user's reach by the repeat
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A referral. The sender sees it whole; the receiving agency sees the shared summary only while the
     referral is active, afterwards only its status."""
@@ -185,7 +192,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404  # an action this side may not take in this state
         if form is None or form.is_valid():
             try:
-                _perform(request, referral, action, form)
+                with submission_claim(form=form, user=request.user) as claim:
+                    _perform(request, referral, action, form)
+                    claim.done(reverse("referrals:detail", args=[referral.pk]))
+            except AlreadySubmitted as repeat:
+                return repeated(request, repeat)
             except ReferralError as error:
                 if form is None:
                     messages.error(request, str(error))
@@ -231,12 +242,17 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Referrals in ------------------------------------------------------------------------------------
 
 @requires(Capability.REFERRAL_REFER_IN)
+@idempotent_post
 def refer_in(request: HttpRequest) -> HttpResponse:
     """A village government, PATBM, PUSPAGA or another district's agency refers someone to the UPTD PPA."""
     form = ReferralInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            intake = services.referral_in_send(actor=request.user, request=request, **form.cleaned_data)
+            with submission_claim(form=form, user=request.user) as claim:
+                intake = services.referral_in_send(actor=request.user, request=request, **form.cleaned_data)
+                claim.done(reverse("referrals:refer_in"))
+        except AlreadySubmitted as repeat:
+            return repeated(request, repeat)
         except ReferralError as error:
             form.add_error(None, str(error))
         else:

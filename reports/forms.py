@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.idempotency import SubmissionKeyForm
 from core.policy import Capability, can
 from reports.models import Report
 from reports.periods import Period, PeriodError
@@ -39,6 +40,10 @@ class PeriodForm(forms.Form):
             if data["parsed"].start > timezone.localdate():
                 self.add_error("period", _("Periode ini belum dimulai."))
         return data
+
+
+class ReportRequestForm(SubmissionKeyForm, PeriodForm):
+    """Request a report: the period form with a one-time key, so a double click makes one report, not two."""
 
 
 # A report PDF is a few hundred kilobytes; the page is public, so nothing much larger is read.

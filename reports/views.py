@@ -12,15 +12,17 @@ import hashlib
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import get_in_scope_or_404
+from core.idempotency import AlreadySubmitted, idempotent_post, repeated, submission_claim
 from core.net import rate_limited
 from core.policy import Capability, can, requires
 from core.suppression import threshold
 from reports import charts, exports, services
-from reports.forms import PeriodForm, VerifyForm
+from reports.forms import PeriodForm, ReportRequestForm, VerifyForm
 from reports.models import Report
 from reports.periods import Kind, Period
 from reports.presentation import Edition, present
@@ -73,22 +75,28 @@ def definitions(request: HttpRequest) -> HttpResponse:
 
 @requires(Capability.REPORT_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent_post
 def report_list(request: HttpRequest) -> HttpResponse:
     """The reports made so far (newest first), the form to request one, and the reports just made ready."""
     if request.method == "POST":
-        form = PeriodForm(request.POST, user=request.user)
+        form = ReportRequestForm(request.POST, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                report = services.report_request(actor=request.user, kind=data["kind"], period_code=data["period"],
-                                                 edition=data["edition"], request=request)
+                with submission_claim(form=form, user=request.user) as claim:
+                    report = services.report_request(actor=request.user, kind=data["kind"],
+                                                     period_code=data["period"], edition=data["edition"],
+                                                     request=request)
+                    claim.done(reverse("reports:detail", args=[report.pk]))
+            except AlreadySubmitted as repeat:
+                return repeated(request, repeat)
             except services.ReportError as error:
                 form.add_error(None, str(error))
             else:
-                return redirect("reports:detail", pk=report.pk)
+                return redirect(claim.url)
     else:
         previous = Period.last_complete(Kind.MONTHLY, timezone.localdate())
-        form = PeriodForm(user=request.user, initial={"kind": Kind.MONTHLY, "period": previous.code,
+        form = ReportRequestForm(user=request.user, initial={"kind": Kind.MONTHLY, "period": previous.code,
                                                       "edition": Edition.PUBLISHED})
     reports = reports_visible_to(user=request.user).select_related("requested_by")[:50]
     return render(request, "reports/list.html", {

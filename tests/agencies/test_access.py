@@ -67,9 +67,10 @@ def step(django_capture_on_commit_callbacks):
 
 
 def edit_form(user: User, **changes) -> dict:
-    """The user edit form as the page shows it, with some fields changed."""
+    """The user edit form as the page shows it, with some fields changed (and the version it is read at now)."""
     data = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email, "phone": user.phone,
-            "role": user.role, "agency": user.agency_id, "is_active": "on" if user.is_active else ""}
+            "role": user.role, "agency": user.agency_id, "is_active": "on" if user.is_active else "",
+            "version": User.objects.get(pk=user.pk).version}
     data.update(changes)
     return {key: value for key, value in data.items() if value not in ("", None)}
 
@@ -436,7 +437,7 @@ def test_notices_missed_after_commit_are_sent_by_the_periodic_relay(team):
 def test_retyping_an_agency_cannot_open_survivors_data_to_its_staff(team, patbm_staff, step):
     """A PATBM group made a police unit would put its staff in the referral inbox: refused while they are active."""
     admin, patbm = team["admin"], patbm_staff.agency
-    form = {"name": patbm.name, "agency_type": AgencyType.POLICE, "is_active": "on"}
+    form = {"name": patbm.name, "agency_type": AgencyType.POLICE, "is_active": "on", "version": patbm.version}
     response = client_for(admin).post(f"/lembaga/kelola/{patbm.pk}/", form)
     assert response.status_code == 200 and "membuka data korban bagi 1 akun" in response.content.decode()
     patbm.refresh_from_db()

@@ -44,7 +44,7 @@ def test_admin_creates_an_agency_with_services_and_coverage(sysadmin, regions):
 def test_admin_changes_a_role_and_deactivates_a_user(sysadmin, caseworker, uptd):
     # Closing an account applies at once (its reopening as a supervisor waits for approval: test_access.py).
     client_for(sysadmin).post(f"/lembaga/pengguna/{caseworker.pk}/", {
-        "first_name": "X", "last_name": "Y", "role": "supervisor", "agency": uptd.pk})
+        "first_name": "X", "last_name": "Y", "role": "supervisor", "agency": uptd.pk, "version": caseworker.version})
     caseworker.refresh_from_db()
     assert caseworker.role == "supervisor" and not caseworker.is_active
     event = AuditEvent.objects.get(action="user.update", object_id=str(caseworker.pk))

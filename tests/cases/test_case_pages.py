@@ -142,7 +142,7 @@ def test_an_allowed_mediation_through_the_page(caseworker, regions):
 def test_supervisor_assigns_from_the_case_page(supervisor, caseworker, regions):
     case = register_case(supervisor)
     assert Case.objects.get().assigned_worker is None
-    client_for(supervisor).post(url("assign", case), {"worker": caseworker.pk})
+    client_for(supervisor).post(url("assign", case), {"worker": caseworker.pk, "version": case.version})
     assert Case.objects.get().assigned_worker == caseworker
     assert client_for(caseworker).get(url("detail", case)).status_code == 200
 
@@ -180,7 +180,8 @@ def test_every_action_form_records_through_its_page(caseworker, regions):
         ("note", {"text": "Catatan"}),
     ]
     for name, data in steps:
-        response = client.post(url(name, case), data)
+        # The edit forms (identification, police report) carry the version of the case they were read at.
+        response = client.post(url(name, case), {**data, "version": Case.objects.get(pk=case.pk).version})
         assert response.status_code == 302, (name, response.content.decode()[-3000:])
     case.refresh_from_db()
     assert case.stage == "pemantauan" and case.police_reported_at and case.first_service_at
