@@ -609,18 +609,16 @@ class LegalHoldForm(_ActionForm):
 class SubjectRequestForm(_ActionForm):
     submit_label = _("Catat permintaan")
     kind = forms.ChoiceField(label=_("Jenis permintaan"), choices=DataSubjectRequest.Kind.choices)
-    received_on = forms.DateField(label=_("Tanggal diterima"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = _date_field(_("Tanggal diterima"), bounds.RECORD)
     status = forms.ChoiceField(label=_("Status"), choices=DataSubjectRequest.Status.choices)
-    answered_on = forms.DateField(label=_("Tanggal dijawab"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+    answered_on = _date_field(_("Tanggal dijawab"), bounds.RECORD, required=False)
 
 
 class BreachForm(_ActionForm):
     submit_label = _("Catat insiden")
-    discovered_at = forms.DateTimeField(label=_("Diketahui pada"),
-                                        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    discovered_at = _datetime_field(_("Diketahui pada"), bounds.RECORD)
     description = forms.CharField(label=_("Uraian (tanpa data pribadi)"), widget=forms.Textarea(attrs={"rows": 3}),
                                   max_length=2000)
-    affected_count = forms.IntegerField(label=_("Jumlah subjek data terdampak"), min_value=0)
-    notified_at = forms.DateTimeField(label=_("Diberitahukan pada"), required=False,
-                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    # No district holds more people than this; PostgreSQL's integer would fail far above it.
+    affected_count = forms.IntegerField(label=_("Jumlah subjek data terdampak"), min_value=0, max_value=10_000_000)
+    notified_at = _datetime_field(_("Diberitahukan pada"), bounds.RECORD, required=False)

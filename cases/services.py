@@ -929,6 +929,9 @@ def subject_request_record(*, case: Case, actor: User, kind: str, received_on: d
     """Log a data subject's request on the case (UU 27/2022 Pasal 5-8) and how it was answered."""
     _require_choice(kind, DataSubjectRequest.Kind, _("Pilih jenis permintaan."))
     _require_choice(status, DataSubjectRequest.Status, _("Pilih status permintaan."))
+    for value, what in ((received_on, _("Tanggal diterima")), (answered_on, _("Tanggal dijawab"))):
+        if message := bounds.RECORD.problem(value, what=what):
+            raise CaseError(message)
     if answered_on is not None and answered_on < received_on:
         raise CaseError(_("Tanggal dijawab tidak boleh sebelum tanggal diterima."))
     row = DataSubjectRequest.objects.create(case=case, kind=kind, received_on=received_on, status=status,
@@ -944,6 +947,11 @@ def breach_record(*, actor: User, discovered_at: datetime, description: str, aff
     """Register a personal-data breach of the actor's agency (UU 27/2022 Pasal 46)."""
     if not description.strip():
         raise CaseError(_("Tuliskan uraian insiden."))
+    for value, what in ((discovered_at, _("Diketahui pada")), (notified_at, _("Diberitahukan pada"))):
+        if message := bounds.RECORD.problem(value, what=what):
+            raise CaseError(message)
+    if message := bounds.count_problem(affected_count, maximum=10_000_000):
+        raise CaseError(message)
     if notified_at is not None and notified_at < discovered_at:
         raise CaseError(_("Waktu pemberitahuan tidak boleh sebelum insiden diketahui."))
     breach = BreachRecord.objects.create(agency_id=actor.agency_id, discovered_at=discovered_at,
