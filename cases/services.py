@@ -964,6 +964,8 @@ def breach_record(*, actor: User, discovered_at: datetime, description: str, aff
 @transaction.atomic
 def breach_notified(*, breach: BreachRecord, actor: User, notified_at: datetime, request=None) -> BreachRecord:
     """Record when the subjects and the authority were notified of the breach."""
+    if breach.notified_at is not None:  # a second click keeps the first moment (and writes no second event)
+        return breach
     if notified_at < breach.discovered_at:
         raise CaseError(_("Waktu pemberitahuan tidak boleh sebelum insiden diketahui."))
     breach.notified_at = notified_at

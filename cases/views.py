@@ -501,6 +501,7 @@ def subject_data_print(request: HttpRequest, pk: int, victim_pk: int) -> HttpRes
 
 
 @requires(Capability.BREACH_REGISTER)
+@idempotent_post
 def breach_list(request: HttpRequest) -> HttpResponse:
     """The breach register of the user's agency (all agencies for the administrator), with the 3x24 h clock."""
     form = forms.BreachForm(*_bound(request))
@@ -511,12 +512,17 @@ def breach_list(request: HttpRequest) -> HttpResponse:
         return redirect("cases:breaches")
     if request.method == "POST" and form.is_valid():
         try:
-            services.breach_record(actor=request.user, request=request, **form.cleaned_data)
+            # The form's one-time key: a double click on "Catat insiden" records one incident, not two.
+            with submission_claim(form=form, user=request.user) as claim:
+                services.breach_record(actor=request.user, request=request, **form.cleaned_data)
+                claim.done(reverse("cases:breaches"))
+        except AlreadySubmitted as repeat:
+            return repeated(request, repeat)
         except CaseError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Insiden dicatat."))
-            return redirect("cases:breaches")
+            return redirect(claim.url)
     return render(request, "cases/breaches.html", {
         "form": form, "rows": selectors.breach_rows(user=request.user, now=timezone.now())})
 

@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import reverse
 
 from agencies.models import Role
-from cases.models import Case
+from cases.models import BreachRecord, Case
 from core.idempotency import KEY_FIELD, new_key
 from core.models import SubmissionKey
 from inbox.models import Notification
@@ -110,6 +110,17 @@ def test_five_simultaneous_intake_submits_register_one_case(live_server, casewor
     assert [(status, location) for status, location, _body in results] == [
         (302, reverse("cases:detail", args=[case.pk]))] * AT_ONCE
     assert case.victims.count() == 1 and case.number.endswith("/0001")
+
+
+def test_five_simultaneous_breach_submits_record_one_incident(live_server, supervisor):
+    form = {"discovered_at": "2026-12-01T08:00", "description": "Laptop kantor hilang.", "affected_count": "4",
+            KEY_FIELD: new_key()}
+    browsers = [Browser(live_server.url, supervisor) for _ in range(AT_ONCE)]
+
+    results = at_once([lambda b=browser: b.post(reverse("cases:breaches"), form) for browser in browsers])
+
+    assert BreachRecord.objects.count() == 1
+    assert [(status, location) for status, location, _body in results] == [(302, reverse("cases:breaches"))] * AT_ONCE
 
 
 def test_two_simultaneous_edits_save_one_and_show_the_other_the_conflict(live_server, patbm_staff, regions):
