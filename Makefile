@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two test processes for the two cores of the CI machine (pytest-xdist); TEST_PROCESSES=0 runs them in one.
+TEST_PROCESSES ?= 2
 export DJANGO_SETTINGS_MODULE := config.settings
 
 .PHONY: run test setup worker beat messages lint install install-dev system-packages browser clean
@@ -78,7 +80,7 @@ beat: install
 test: install-dev system-packages browser
 	$(PY) -m ruff check .
 	$(MANAGE) compilemessages --ignore=.venv -v0
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_PROCESSES) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install-dev
 	$(PY) -m ruff check .

@@ -14,6 +14,29 @@ from core.codes import AgencyType, Service
 PASSWORD = "Persona-Sandi-2026"
 
 
+# --- Two test processes (pytest-xdist, `make test`) ------------------------------------------------
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the group marks
+def pytest_collection_modifyitems(config, items):
+    """The tests that start servers of their own on fixed ports (ops) or use the machine's Redis as a Celery
+    broker for a worker (celery_worker) run one after another in one test process; the rest spread over both."""
+    for item in items:
+        if item.get_closest_marker("celery_worker") or item.get_closest_marker("ops"):
+            item.add_marker(pytest.mark.xdist_group("servers"))
+
+
+def pytest_configure(config):
+    """Each test process has its own test database (pytest-django names it per worker); the Redis cache is
+    shared, so each process writes its own keys (a calendar cached by one must not answer the other)."""
+    import os
+
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and settings.configured:
+        settings.CACHES["default"]["KEY_PREFIX"] = f"test-{worker}"
+
+
 @pytest.fixture(autouse=True)
 def _indonesian_by_default():
     """A request with the English cookie leaves English active in this thread; each test starts in Indonesian."""
