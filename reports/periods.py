@@ -10,14 +10,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core import bounds
-
-MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-             "Oktober", "November", "Desember"]
-
 
 class PeriodError(ValueError):
     """The period cannot be read; the message is for the official."""
@@ -91,12 +87,14 @@ class Period:
 
     @property
     def label(self) -> str:
-        """Indonesian label for the cover and the tables: 'Oktober 2026', 'Triwulan IV 2026', 'Tahun 2026'."""
+        """The label for the cover and the tables in the active language: 'Oktober 2026' / 'October 2026',
+        'Triwulan IV 2026' / 'Quarter IV 2026', 'Tahun 2026' / 'Year 2026' (month names from Django's locales)."""
         if self.kind == Kind.MONTHLY:
-            return f"{MONTHS_ID[self.start.month - 1]} {self.start.year}"
+            return formats.date_format(self.start, "F Y")
         if self.kind == Kind.QUARTERLY:
-            return f"Triwulan {['I', 'II', 'III', 'IV'][(self.start.month - 1) // 3]} {self.start.year}"
-        return f"Tahun {self.start.year}"
+            return _("Triwulan %(quarter)s %(year)s") % {
+                "quarter": ["I", "II", "III", "IV"][(self.start.month - 1) // 3], "year": self.start.year}
+        return _("Tahun %(year)s") % {"year": self.start.year}
 
     @property
     def months(self) -> list[date]:
@@ -123,7 +121,8 @@ class Period:
 
 
 def month_label(day: date) -> str:
-    return f"{MONTHS_ID[day.month - 1][:3]} {day.year}"
+    """'Agu 2026' / 'Aug 2026': a chart axis or a table row, in the active language."""
+    return formats.date_format(day, "M Y")
 
 
 def trailing_months(end: date, count: int = 12) -> list[date]:
