@@ -138,7 +138,7 @@ def case_for_page(cases: QuerySet[Case]) -> QuerySet[Case]:
                             "legal_hold_by")
             .prefetch_related(
                 Prefetch("victims", queryset=Victim.objects.select_related(
-                    "address_kecamatan", "address_village").prefetch_related(
+                    "address_kecamatan", "address_village", "place_kecamatan", "place_village").prefetch_related(
                     "violence_types", "perpetrator_links")),
                 "perpetrators",
                 Prefetch("assessments", queryset=Assessment.objects.select_related("assessed_by")),
