@@ -53,6 +53,8 @@ class Case(Versioned, TimeStampedModel):
                                           related_name="case", verbose_name=_("rujukan masuk"))
 
     # Identification (identifikasi)
+    # The worker's classification of the case as a whole at identification (the case list shows and filters by
+    # it). The statistics count each victim's own type instead (Victim.case_type): one case can hold both.
     case_type = models.CharField(_("jenis kasus"), max_length=8, choices=codes.CaseType.choices, blank=True)
     risk_level = models.CharField(_("tingkat risiko"), max_length=8, choices=codes.RiskLevel.choices, blank=True)
     responsibility = models.CharField(_("kewenangan"), max_length=12, choices=codes.Responsibility.choices,
