@@ -180,11 +180,27 @@ class VictimForm(forms.Form):
                                              error_messages={"invalid_choice": VILLAGE_MISMATCH})
     address_detail = forms.CharField(label=_("Alamat"), max_length=255, required=False)
     phone = forms.CharField(label=_("Telepon"), max_length=40, required=False)
+    # Where this victim was harmed (SIMFONI counts it per victim). "Same as the incident" is a choice the worker
+    # sees and may change, not a value filled in unseen; the service then copies the incident's.
+    place = forms.ChoiceField(label=_("Tempat kejadian korban ini"), required=False,
+                              choices=[("", _("Sama dengan tempat kejadian"))] + codes.Place.choices)
+    is_kdrt = forms.TypedChoiceField(label=_("KDRT untuk korban ini"), required=False, empty_value=None,
+                                     coerce=lambda value: value == "ya",
+                                     choices=[("", _("Sama dengan kejadian")), ("ya", _("KDRT")),
+                                              ("tidak", _("Bukan KDRT"))])
+    place_kecamatan = forms.ModelChoiceField(label=_("Kecamatan kejadian korban ini"), queryset=Region.objects.none(),
+                                             required=False, empty_label=_("Sama dengan lokasi kejadian"))
+    place_village = forms.ModelChoiceField(label=_("Desa kejadian korban ini"), queryset=Region.objects.none(),
+                                           required=False, empty_label=_("Pilih kecamatan dulu"),
+                                           error_messages={"invalid_choice": VILLAGE_MISMATCH})
+    place_outside_district = forms.BooleanField(label=_("Korban ini: kejadian di luar kabupaten"), required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["address_kecamatan"].queryset = district_kecamatan()
         _village_widget_attrs(self, "address_kecamatan", "address_village")
+        self.fields["place_kecamatan"].queryset = district_kecamatan()
+        _village_widget_attrs(self, "place_kecamatan", "place_village")
         self.helper = _helper(form_tag=False)
         self.helper.render_unmentioned_fields = True  # the formset's "remove" box
         # Possible duplicates are checked as the NIK, name or birth date is typed (htmx POST: never in a URL).
@@ -206,6 +222,9 @@ class VictimForm(forms.Form):
                 Column(InlineCheckboxes("disability_kinds"), css_class="col-md-8")),
             Row(Column("address_kecamatan", css_class="col-md-6"), Column("address_village", css_class="col-md-6")),
             Row(Column("address_detail", css_class="col-md-8"), Column("phone", css_class="col-md-4")),
+            Row(Column("place", css_class="col-md-6"), Column("is_kdrt", css_class="col-md-6")),
+            Row(Column("place_kecamatan", css_class="col-md-4"), Column("place_village", css_class="col-md-4"),
+                Column("place_outside_district", css_class="col-md-4 pt-md-4")),
         )
 
     def clean_nik(self):
@@ -221,6 +240,11 @@ class VictimForm(forms.Form):
         kecamatan, village = cleaned.get("address_kecamatan"), cleaned.get("address_village")
         if kecamatan and village and village.parent_id != kecamatan.code:
             self.add_error("address_village", VILLAGE_MISMATCH)
+        kecamatan, village = cleaned.get("place_kecamatan"), cleaned.get("place_village")
+        if cleaned.get("place_outside_district") and (kecamatan or village):
+            self.add_error("place_kecamatan", _("Kejadian luar daerah tidak memakai kecamatan kabupaten ini."))
+        if kecamatan and village and village.parent_id != kecamatan.code:
+            self.add_error("place_village", VILLAGE_MISMATCH)
         return cleaned
 
     def victim_data(self) -> services.VictimData:
@@ -231,7 +255,10 @@ class VictimForm(forms.Form):
             occupation=data["occupation"], marital_status=data["marital_status"],
             has_disability=data["has_disability"], disability_kinds=data["disability_kinds"],
             address_kecamatan=data["address_kecamatan"], address_village=data["address_village"],
-            address_detail=data["address_detail"], phone=data["phone"])
+            address_detail=data["address_detail"], phone=data["phone"], place=data["place"],
+            own_area=bool(data["place_kecamatan"] or data["place_outside_district"]),
+            place_kecamatan=data["place_kecamatan"], place_village=data["place_village"],
+            place_outside_district=data["place_outside_district"], is_kdrt=data["is_kdrt"])
 
 
 class PerpetratorForm(forms.Form):

@@ -2,7 +2,9 @@
 
 SIMFONI-PPA counts cases, victims and perpetrators separately (domain.md section 9), so a Case has one
 or more Victims and zero or more Perpetrators; the relationship is stored per victim-perpetrator pair;
-violence types are rows per victim (several allowed); the place comes from the case's one Incident.
+violence types are rows per victim (several allowed); the place of incident, its kecamatan/desa, the KDRT
+flag and the case type (KtP/AMPK) are the victim's own (SIMFONI counts them per victim), defaulting at intake
+to the case's one Incident, which keeps the main values of the complaint and counts the case.
 
 Glossary: korban = victim, pelaku = perpetrator, pendampingan = accompaniment, asesmen = assessment,
 terminasi = closure, rujukan = referral, pengaduan = complaint.
@@ -51,6 +53,8 @@ class Case(Versioned, TimeStampedModel):
                                           related_name="case", verbose_name=_("rujukan masuk"))
 
     # Identification (identifikasi)
+    # The worker's classification of the case as a whole at identification (the case list shows and filters by
+    # it). The statistics count each victim's own type instead (Victim.case_type): one case can hold both.
     case_type = models.CharField(_("jenis kasus"), max_length=8, choices=codes.CaseType.choices, blank=True)
     risk_level = models.CharField(_("tingkat risiko"), max_length=8, choices=codes.RiskLevel.choices, blank=True)
     responsibility = models.CharField(_("kewenangan"), max_length=12, choices=codes.Responsibility.choices,
@@ -128,7 +132,9 @@ class Case(Versioned, TimeStampedModel):
 
 
 class Incident(TimeStampedModel):
-    """What happened: one incident per case; its place is each victim's place (SIMFONI counts it per victim)."""
+    """What happened: one incident per case. Its place, kecamatan/desa and KDRT flag are the case's main values:
+    the default of every victim at intake, and what counts the case (cases per kecamatan, per desa in the
+    coverage). Each victim holds its own (Victim.place...), which the victim statistics count."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="incident")
     occurred_on = models.DateField(_("tanggal kejadian"))
@@ -184,6 +190,19 @@ class Victim(TimeStampedModel):
                                         on_delete=models.PROTECT, related_name="+")
     address_detail = EncryptedCharField(_("alamat"), max_length=255, blank=True)  # PERSONAL
     phone = EncryptedCharField(_("telepon"), max_length=40, blank=True)  # PERSONAL
+    # Where and how this victim was harmed. SIMFONI-PPA records the place per victim (domain.md 1.3 and
+    # section 9): two victims of one case can have been harmed in different places, one by a household member
+    # (KDRT) and one not, and one case can hold a KtP victim and an AMPK victim. The victim statistics count
+    # these; the case's Incident keeps the main values the complaint reported (each victim's default at intake).
+    place = models.CharField(_("tempat kejadian korban"), max_length=32, choices=codes.Place.choices)
+    place_kecamatan = models.ForeignKey(Region, verbose_name=_("kecamatan kejadian korban"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    place_village = models.ForeignKey(Region, verbose_name=_("desa/kelurahan kejadian korban"), null=True,
+                                      blank=True, on_delete=models.PROTECT, related_name="+")
+    place_outside_district = models.BooleanField(_("korban: kejadian di luar kabupaten"), default=False)
+    is_kdrt = models.BooleanField(_("KDRT (kekerasan dalam rumah tangga)"), default=False)
+    # KtP for an adult woman, AMPK for a child (cases.rules.victim_case_type); empty for an adult man.
+    case_type = models.CharField(_("jenis kasus korban"), max_length=8, choices=codes.CaseType.choices, blank=True)
     # Blind indexes (core.crypto): keyed HMACs of the NIK and of name + birth date, for the duplicate check
     # at intake; the encrypted columns themselves cannot be compared in the database.
     nik_lookup = models.CharField(max_length=64, blank=True, editable=False)
@@ -197,6 +216,10 @@ class Victim(TimeStampedModel):
             # Possible-duplicate check at intake: the same NIK, or the same name and birth date.
             models.Index(fields=["nik_lookup"], name="victim_nik_lookup_idx"),
             models.Index(fields=["name_birth_lookup"], name="victim_name_birth_lookup_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(place_outside_district=False) | Q(place_kecamatan__isnull=True),
+                                   name="victim_outside_has_no_kecamatan"),
         ]
 
     def __str__(self) -> str:

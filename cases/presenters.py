@@ -96,6 +96,8 @@ class VictimRow:
     violence: str
     disability: str
     perpetrators: str  # "Pelaku 1: Tetangga; ..."
+    place: str = ""  # where this victim was harmed: place, KDRT (the victim's own, SIMFONI counts per victim)
+    area: str = ""  # desa, kecamatan or "luar daerah"
 
 
 @dataclass(frozen=True)
@@ -336,7 +338,13 @@ def _victim_row(victim: Victim, numbers: dict[int, int]) -> VictimRow:
                       for link in victim.perpetrator_links.all())
     return VictimRow(victim=victim, life_stage=_("anak") if victim.is_child else _("dewasa"),
                      violence=", ".join(v.get_violence_type_display() for v in victim.violence_types.all()),
-                     disability=disability, perpetrators=links or "–")
+                     disability=disability, perpetrators=links or "–", place=_victim_place(victim),
+                     area=_area(outside=victim.place_outside_district, kecamatan=victim.place_kecamatan,
+                                village=victim.place_village))
+
+
+def _victim_place(victim: Victim) -> str:
+    return " · ".join([victim.get_place_display(), *(["KDRT"] if victim.is_kdrt else [])])
 
 
 def _perpetrator_description(perpetrator: Perpetrator) -> str:
@@ -356,10 +364,14 @@ def _incident_place(incident) -> str:
 
 
 def _incident_area(incident) -> str:
-    if incident.outside_district:
+    return _area(outside=incident.outside_district, kecamatan=incident.kecamatan, village=incident.village)
+
+
+def _area(*, outside: bool, kecamatan, village) -> str:
+    if outside:
         return _("Luar daerah")
-    kecamatan = _kecamatan(incident.kecamatan.name if incident.kecamatan else "–")
-    return f"{incident.village.name}, {kecamatan}" if incident.village else kecamatan
+    name = _kecamatan(kecamatan.name if kecamatan else "–")
+    return f"{village.name}, {name}" if village else name
 
 
 def _provider(item: PlannedService | ServiceDelivery) -> str:

@@ -29,6 +29,18 @@ def assessment_needs(assessment: Assessment) -> list[str]:
     return [str(need_label(name)) for name in ASSESSMENT_NEEDS if getattr(assessment, name)]
 
 
+def victim_case_type(*, is_child: bool, sex: str) -> str:
+    """The SIMFONI-PPA case type of one victim: AMPK (anak memerlukan perlindungan khusus, UU 35/2014 Pasal 59)
+    for a child, KtP (kekerasan terhadap perempuan) for an adult woman, none for an adult man.
+
+    Per victim, because one case can hold both (a mother and her daughter). The migration that moved the
+    case type to the victims applies the same rule (cases/migrations/0010_victim_facts_from_case).
+    """
+    if is_child:
+        return codes.CaseType.AMPK
+    return codes.CaseType.KTP if sex == codes.Sex.FEMALE else ""
+
+
 def _prefetched(instance, name: str) -> bool:
     return name in getattr(instance, "_prefetched_objects_cache", {})
 

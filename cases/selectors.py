@@ -46,7 +46,11 @@ def cases_visible_to(*, user: User) -> QuerySet[Case]:
 
 
 def case_counts_by_village(*, start: date, end: date) -> dict[str, int]:
-    """Cases per desa/kelurahan of the incident, counted by the complaint's received date (start..end inclusive)."""
+    """Cases per desa/kelurahan of the incident, counted by the complaint's received date (start..end inclusive).
+
+    Per case, at the case's incident (its main desa), never per victim: the coverage page adds the desa up to
+    the kecamatan and the district's case total, which a case counted in each of its victims' desa would break.
+    Where each victim was harmed is counted by the victim tables of the statistics (Victim.place_village)."""
     rows = (Case.objects.filter(received_at__date__gte=start, received_at__date__lte=end,
                                 incident__village__isnull=False)
             .values("incident__village_id").annotate(n=Count("id")).order_by())
@@ -134,7 +138,7 @@ def case_for_page(cases: QuerySet[Case]) -> QuerySet[Case]:
                             "legal_hold_by")
             .prefetch_related(
                 Prefetch("victims", queryset=Victim.objects.select_related(
-                    "address_kecamatan", "address_village").prefetch_related(
+                    "address_kecamatan", "address_village", "place_kecamatan", "place_village").prefetch_related(
                     "violence_types", "perpetrator_links")),
                 "perpetrators",
                 Prefetch("assessments", queryset=Assessment.objects.select_related("assessed_by")),
@@ -255,6 +259,12 @@ def cases_received_in(*, start: datetime, end: datetime) -> QuerySet[Case]:
 
 def victims_received_in(*, start: datetime, end: datetime) -> QuerySet[Victim]:
     return Victim.objects.filter(case__received_at__gte=start, case__received_at__lt=end)
+
+
+def kdrt_case_q() -> Q:
+    """A KDRT case: at least one of its victims was harmed within the household (UU 23/2004 PKDRT). The flag is
+    the victim's (SIMFONI counts it per victim); the case counts once however many of its victims have it."""
+    return Q(Exists(Victim.objects.filter(case=OuterRef("pk"), is_kdrt=True)))
 
 
 def perpetrators_received_in(*, start: datetime, end: datetime) -> QuerySet[Perpetrator]:

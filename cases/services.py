@@ -72,6 +72,14 @@ class VictimData:
     address_village: Region | None = None
     address_detail: str = ""
     phone: str = ""
+    # Where this victim was harmed, when it differs from the incident (the case's main values). An empty place
+    # and own_area False mean "the same as the incident", an explicit choice on the intake form.
+    place: str = ""
+    own_area: bool = False
+    place_kecamatan: Region | None = None
+    place_village: Region | None = None
+    place_outside_district: bool = False
+    is_kdrt: bool | None = None  # None: as the incident
 
 
 @dataclass
@@ -135,10 +143,38 @@ def _validate_registration(*, received_at: datetime, incident: IncidentData, vic
         _check_age(victim.age)
         if not victim.violence_types:
             raise CaseError(_("Pilih setidaknya satu jenis kekerasan untuk korban %(n)s.") % {"n": index})
+        _check_victim_place(victim, index)
     for perpetrator in perpetrators:
         _check_age(perpetrator.age)
         if any(i < 0 or i >= len(victims) for i in perpetrator.relationships):
             raise CaseError(_("Hubungan pelaku merujuk ke korban yang tidak ada."))
+
+
+def _check_victim_place(victim: VictimData, index: int) -> None:
+    if victim.place:
+        _require_choice(victim.place, codes.Place, _("Pilih tempat kejadian korban %(n)s.") % {"n": index})
+    if not victim.own_area:
+        return
+    if victim.place_outside_district and (victim.place_kecamatan or victim.place_village):
+        raise CaseError(_("Korban %(n)s: kejadian di luar kabupaten tidak memakai kecamatan atau desa kabupaten "
+                          "ini.") % {"n": index})
+    if not victim.place_outside_district and not victim.place_kecamatan:
+        raise CaseError(_("Korban %(n)s: pilih kecamatan kejadian, atau luar daerah.") % {"n": index})
+    if (victim.place_village and victim.place_kecamatan
+            and victim.place_village.parent_id != victim.place_kecamatan.code):
+        raise CaseError(_("Desa yang dipilih tidak berada di kecamatan itu."))
+
+
+def victim_place_values(data: VictimData, incident: IncidentData) -> dict:
+    """The victim's own place, kecamatan/desa and KDRT flag: what the intake gave for them, else the incident's."""
+    own = data.own_area
+    return {
+        "place": data.place or incident.place,
+        "place_kecamatan": data.place_kecamatan if own else incident.kecamatan,
+        "place_village": data.place_village if own else incident.village,
+        "place_outside_district": data.place_outside_district if own else incident.outside_district,
+        "is_kdrt": incident.is_kdrt if data.is_kdrt is None else data.is_kdrt,
+    }
 
 
 @transaction.atomic
@@ -170,9 +206,11 @@ def case_register(*, actor: User, agency: Agency, received_at: datetime, intake_
     saved_victims = []
     for data in victims:
         age = age_on(data.birth_date, incident.occurred_on) if data.birth_date else data.age
+        is_child = age < codes.CHILD_AGE_LIMIT
         victim = Victim.objects.create(
             case=case, survivor_code=_new_survivor_code(), name=data.name, nik=data.nik, birth_date=data.birth_date,
-            age_at_incident=age, age_group=codes.age_group_for(age), is_child=age < codes.CHILD_AGE_LIMIT,
+            age_at_incident=age, age_group=codes.age_group_for(age), is_child=is_child,
+            case_type=rules.victim_case_type(is_child=is_child, sex=data.sex), **victim_place_values(data, incident),
             sex=data.sex, education=data.education, occupation=data.occupation, marital_status=data.marital_status,
             has_disability=data.has_disability, disability_kinds=list(data.disability_kinds),
             address_kecamatan=data.address_kecamatan, address_village=data.address_village,
@@ -709,7 +747,10 @@ def synthetic_cases_add(*, actor: User | None, agency: Agency, cases: list[Synth
         case=case, survivor_code=f"SYN{index}-{case.number.removeprefix(SYNTHETIC_PREFIX)}",
         name=SYNTHETIC_VICTIM_NAME, age_at_incident=victim.age, age_group=codes.age_group_for(victim.age),
         is_child=victim.age < codes.CHILD_AGE_LIMIT, sex=victim.sex, education=victim.education,
-        occupation=victim.occupation, marital_status=victim.marital_status, has_disability=victim.has_disability)
+        occupation=victim.occupation, marital_status=victim.marital_status, has_disability=victim.has_disability,
+        place=plan.place, place_kecamatan_id=plan.kecamatan_id, place_village_id=plan.village_id,
+        place_outside_district=plan.outside_district, is_kdrt=plan.is_kdrt,
+        case_type=rules.victim_case_type(is_child=victim.age < codes.CHILD_AGE_LIMIT, sex=victim.sex))
         for case, plan in zip(rows, cases, strict=True) for index, victim in enumerate(plan.victims)])
     plans = [victim for plan in cases for victim in plan.victims]  # in the order of `victims`
     VictimViolence.objects.bulk_create([

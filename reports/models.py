@@ -65,6 +65,10 @@ class Report(TimeStampedModel):
     verification_code = models.CharField(_("kode verifikasi"), max_length=19, unique=True)
     # The headline figures as printed (shown on the verification page); aggregate and suppressed as printed.
     summary = models.JSONField(_("ringkasan"), default=dict, blank=True)
+    # Every figure as printed (reports.figures): a later version of the same period is compared with it.
+    figures = models.JSONField(_("angka"), default=dict, blank=True)
+    # What changed since the previous finished version: {"since": N, "tables": [{"key", "title"}]}, or empty.
+    figures_changed = models.JSONField(_("angka berubah"), default=dict, blank=True)
     # When the job was last sent to the queue: a report queued long ago and never started lost its message.
     queued_at = models.DateTimeField(_("masuk antrean"), null=True, blank=True)
     # The lease of the run making the report: a random token per run (only its holder may finish the report),

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from core.audit import ChainHead, chain_head
 from reports import charts
+from reports.figures import changes_note
 from reports.periods import Period
 from reports.presentation import present, summary_sentences
 from reports.statistics import DEFINITIONS, Statistics, compute_statistics
@@ -32,7 +33,7 @@ def qr_code(text: str) -> str:
 
 
 def report_html(stats: Statistics, *, edition: str, verification_code: str, version: int = 1,
-                audit_head: ChainHead | None = None) -> str:
+                audit_head: ChainHead | None = None, changes: dict | None = None) -> str:
     presentation = present(stats, edition=edition)
     images = {key: charts.as_data_uri(svg) for key, svg in presentation.charts.items()}
     url = verification_url(verification_code)
@@ -40,6 +41,8 @@ def report_html(stats: Statistics, *, edition: str, verification_code: str, vers
         "p": presentation, "stats": stats, "images": images, "summary": summary_sentences(presentation),
         "definitions": DEFINITIONS, "verification_code": verification_code, "version": version,
         "verification_url": url, "verification_qr": qr_code(url),
+        # A later version of a period says which figures differ from the version before (reports.figures).
+        "changes_note": changes_note(changes or {}),
         # The audit log's newest link as the report is made: a later rewrite of the log cannot include it.
         "audit_head": audit_head or chain_head(),
         "generated_at": timezone.localtime(stats.generated_at), "district_code": settings.DISTRICT_CODE,
@@ -48,12 +51,12 @@ def report_html(stats: Statistics, *, edition: str, verification_code: str, vers
 
 def render_report(*, period: Period, edition: str, verification_code: str, version: int = 1,
                   now: datetime | None = None, stats: Statistics | None = None,
-                  audit_head: ChainHead | None = None) -> bytes:
+                  audit_head: ChainHead | None = None, changes: dict | None = None) -> bytes:
     """The report of `period` in `edition` as PDF bytes, always in Indonesian whatever the caller's language."""
     from weasyprint import HTML  # imported here: loading Pango is slow and only this needs it
 
     with translation.override("id"):
         stats = stats or compute_statistics(period, now=now)
         html = report_html(stats, edition=edition, verification_code=verification_code, version=version,
-                           audit_head=audit_head)
+                           audit_head=audit_head, changes=changes)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

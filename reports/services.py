@@ -20,13 +20,14 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agencies.models import User
 from core.audit import SYSTEM_ACTOR, audit_record
 from core.policy import Capability, can, staff_who_can
 from inbox import services as inbox_services
+from reports.figures import figures_changes, figures_of
 from reports.models import Report
 from reports.periods import Period, PeriodError
 from reports.presentation import present
@@ -227,7 +228,19 @@ def _store_pdf(name: str, pdf: bytes) -> None:
         raise
 
 
-def _complete(*, report_id: int, token: str, pdf: bytes, summary: dict, seconds: float) -> Report:
+def _changes_since_previous(report: Report, figures: dict) -> dict:
+    """What differs from the newest finished earlier version of the same report, as printed (reports.figures)."""
+    previous = (Report.objects.filter(kind=report.kind, period=report.period, edition=report.edition,
+                                      status=Report.Status.DONE, version__lt=report.version)
+                .order_by("-version").only("version", "figures").first())
+    if previous is None:
+        return {}
+    changed = figures_changes(previous=previous.figures, current=figures)
+    return {"since": previous.version, "tables": changed} if changed else {}
+
+
+def _complete(*, report_id: int, token: str, pdf: bytes, summary: dict, seconds: float, figures: dict | None = None,
+              figures_changed: dict | None = None) -> Report:
     """Record the finished report once: the conditional UPDATE succeeds for the current lease holder only and
     locks the row until commit, so the file, the audit event and the notices come from exactly one run."""
     now = timezone.now()
@@ -236,7 +249,8 @@ def _complete(*, report_id: int, token: str, pdf: bytes, summary: dict, seconds:
     with transaction.atomic():
         done = Report.objects.filter(pk=report_id, status=Report.Status.RUNNING, lease_token=token).update(
             status=Report.Status.DONE, file=name, size=len(pdf), sha256=hashlib.sha256(pdf).hexdigest(),
-            summary=summary, finished_at=now, duration_seconds=seconds, lease_token="", lease_expires_at=None,
+            summary=summary, figures=figures or {}, figures_changed=figures_changed or {}, finished_at=now,
+            duration_seconds=seconds, lease_token="", lease_expires_at=None,
             updated_at=now)
         if not done:
             raise LeaseLost
@@ -263,6 +277,10 @@ def report_generate(*, report_id: int) -> Report:
     try:
         period = Period.parse(report.kind, report.period)
         stats = compute_statistics(period)
+        with translation.override("id"):  # kept as the PDF prints them, in Indonesian
+            shown = present(stats, edition=report.edition, with_charts=False)
+            figures = figures_of(shown)
+        changed = _changes_since_previous(report, figures)
         _renew(report_id, token)
         logger.info("report %s: rendering", report_id)
         if settings.REPORT_RENDER_DELAY_SECONDS:
@@ -270,12 +288,11 @@ def report_generate(*, report_id: int) -> Report:
             # the worker while a report is being rendered. The same code path, only slowed.
             time.sleep(settings.REPORT_RENDER_DELAY_SECONDS)
         pdf = render_report(period=period, edition=report.edition, verification_code=report.verification_code,
-                            version=report.version, stats=stats)
-        shown = present(stats, edition=report.edition, with_charts=False)
+                            version=report.version, stats=stats, changes=changed)
         _renew(report_id, token)
         return _complete(report_id=report_id, token=token, pdf=pdf,
                          summary={"period_label": period.label, "headline": shown.headline},
-                         seconds=round(time.monotonic() - began, 3))
+                         seconds=round(time.monotonic() - began, 3), figures=figures, figures_changed=changed)
     except LeaseLost:
         logger.warning("report %s: this run lost its lease; another run makes the report", report_id)
         return Report.objects.get(pk=report_id)

@@ -9,19 +9,23 @@ Definitions (the same text is on the definitions page and in the PDF, see DEFINI
 * **Cases, victims and perpetrators are counted separately** (SIMFONI-PPA; domain.md section 9): a case
   has one or more victims and zero or more perpetrators.
 * Victim breakdowns (sex, age group, child/adult, category, place, education, occupation, marital
-  status, disability, kecamatan) count each victim once and sum to the number of victims.
+  status, disability, kecamatan, KDRT, case type) count each victim once, by the victim's own values, and sum
+  to the number of victims.
 * **Age group** is the SIMFONI band (0-5, 6-12, 13-17, 18-24, 25-44, 45-59, 60+) of the age at the
   incident date, fixed at registration, so re-running a report never moves a victim to another band.
   Child = under 18 at the incident (UU 35/2014 Pasal 1).
 * **Violence types**: a victim counts once in each type they suffered, so the type totals exceed the
   number of victims.
-* **Place**: one per victim, the place of the case's incident.
+* **Place**: one per victim, where that victim was harmed (Victim.place; two victims of one case can differ).
+* **KDRT and case type** (KtP for an adult woman, AMPK for a child) are the victim's own: one case can hold a
+  KtP victim and an AMPK victim. A KDRT case (headline) is a case with at least one KDRT victim.
 * **Relationship** is counted per victim-perpetrator pair; the total is the number of pairs.
 * **Perpetrators** by sex and by age band (the SIMFONI bands applied to the recorded age; "tidak
   diketahui" when no age was recorded).
 * **Services**: a victim counts once for each kind of service recorded for them (ServiceDelivery), for the
   victims of the period's cases, as recorded when the report is made.
-* **Kecamatan** is the kecamatan of the incident; "luar daerah" when it happened outside the district.
+* **Kecamatan** is the kecamatan of the incident; "luar daerah" when it happened outside the district. Cases
+  count once, at the case's incident (its main place); victims count at their own place.
 * **Rates per 100,000** use the district's population (Region of settings.DISTRICT_CODE); a rate for a
   month or quarter is for that period, not annualised.
 * **Service quality**: complaints followed up within the standard = cases identified (identifikasi)
@@ -351,10 +355,11 @@ def breakdown_tables(period: Period) -> list[Table]:
         note=_("Satu korban dihitung sekali pada setiap jenis kekerasan yang dialaminya, sehingga jumlahnya "
                "melebihi jumlah korban.")))
 
-    places = _counts(victims, "case__incident__place", "sex")
+    places = _counts(victims, "place", "sex")
     tables.append(_by_sex_table("place", _("Korban menurut tempat kejadian"), _("Tempat kejadian"),
                                 [(p.value, p.label) for p in codes.Place], places,
-                                note=_("Satu tempat per korban: tempat kejadian kasusnya.")))
+                                note=_("Satu tempat per korban: tempat korban itu mengalami kekerasan; korban "
+                                       "satu kasus dapat berbeda tempat.")))
 
     tables.append(_by_sex_table("education", _("Korban menurut pendidikan"), _("Pendidikan"),
                                 [(e.value, e.label) for e in codes.Education], _counts(victims, "education", "sex")))
@@ -373,16 +378,27 @@ def breakdown_tables(period: Period) -> list[Table]:
         [[name, [case_kec.get((code,), 0)]] for code, name in kecamatan_rows], row_totals=False,
         note=_("Kecamatan tempat kejadian; \"luar daerah\" bila kejadian di luar kabupaten.")))
     victim_kec = _counts(victims.annotate(k=When_(
-        When(case__incident__outside_district=True, then=Value(OUTSIDE)),
-        When(case__incident__kecamatan__isnull=False, then=F("case__incident__kecamatan_id")),
+        When(place_outside_district=True, then=Value(OUTSIDE)),
+        When(place_kecamatan__isnull=False, then=F("place_kecamatan_id")),
         default=Value(UNKNOWN), output_field=CharField())), "k", "sex")
     tables.append(_by_sex_table("kecamatan_victims", _("Korban menurut kecamatan tempat kejadian"), _("Kecamatan"),
                                 kecamatan_rows, victim_kec))
 
-    kdrt = _counts(victims, "case__incident__is_kdrt", "sex")
+    # KDRT and case type are the victim's own: one GROUP BY gives both tables (summed over the other key).
+    kdrt_types = _counts(victims, "is_kdrt", "case_type", "sex")
+    kdrt: dict[tuple, int] = {}
+    case_types: dict[tuple, int] = {}
+    for (is_kdrt, case_type, sex), n in kdrt_types.items():
+        kdrt[(is_kdrt, sex)] = kdrt.get((is_kdrt, sex), 0) + n
+        case_types[(case_type, sex)] = case_types.get((case_type, sex), 0) + n
     tables.append(_by_sex_table("kdrt", _("Korban kekerasan dalam rumah tangga (KDRT)"), _("KDRT"),
                                 [(True, _("KDRT")), (False, _("Bukan KDRT"))], kdrt,
-                                note=_("Lingkup rumah tangga menurut UU 23/2004 PKDRT.")))
+                                note=_("Lingkup rumah tangga menurut UU 23/2004 PKDRT, per korban.")))
+    tables.append(_by_sex_table("case_type", _("Korban menurut jenis kasus"), _("Jenis kasus"),
+                                [*((t.value, t.label) for t in codes.CaseType), ("", _("Bukan KtP atau AMPK"))],
+                                case_types,
+                                note=_("Per korban: KtP untuk perempuan dewasa, AMPK untuk anak; satu kasus dapat "
+                                       "memuat keduanya.")))
 
     pairs = _counts(case_selectors.victim_perpetrator_pairs_received_in(start=start, end=end),
                     "relationship", "victim__is_child")
@@ -414,7 +430,7 @@ def breakdown_tables(period: Period) -> list[Table]:
 
 def headline_counts(period: Period) -> dict[str, int]:
     """Cases, victims, perpetrators and pairs of a period: one aggregate query per population."""
-    cases = _cases(period).aggregate(n=Count("pk"), kdrt=Count("pk", filter=Q(incident__is_kdrt=True)))
+    cases = _cases(period).aggregate(n=Count("pk"), kdrt=Count("pk", filter=case_selectors.kdrt_case_q()))
     victims = _victims(period).aggregate(n=Count("pk"), children=Count("pk", filter=Q(is_child=True)))
     start, end = period.bounds()
     return {
@@ -585,7 +601,12 @@ DEFINITIONS = [
      gettext_lazy("Satu korban dihitung sekali pada setiap jenis yang dialaminya; jumlah jenis melebihi jumlah "
                   "korban.")),
     (gettext_lazy("Tempat kejadian"),
-     gettext_lazy("Satu tempat per korban, yaitu tempat kejadian kasusnya; jumlahnya sama dengan jumlah korban.")),
+     gettext_lazy("Satu tempat per korban, yaitu tempat korban itu mengalami kekerasan (dua korban satu kasus dapat "
+                  "berbeda tempat); jumlahnya sama dengan jumlah korban.")),
+    (gettext_lazy("KDRT dan jenis kasus"),
+     gettext_lazy("Per korban: KDRT menurut UU 23/2004 PKDRT; jenis kasus KtP untuk perempuan dewasa dan AMPK untuk"
+                  " anak, sehingga satu kasus dapat memuat keduanya. Kasus KDRT = kasus dengan sedikitnya satu "
+                  "korban KDRT.")),
     (gettext_lazy("Pendidikan, pekerjaan, status perkawinan, disabilitas"),
      gettext_lazy("Satu nilai per korban; setiap tabel berjumlah sama dengan jumlah korban.")),
     (gettext_lazy("Hubungan dengan pelaku"),
@@ -598,7 +619,8 @@ DEFINITIONS = [
      gettext_lazy("Satu korban dihitung sekali untuk setiap jenis layanan yang tercatat baginya, sampai laporan "
                   "dibuat.")),
     (gettext_lazy("Kecamatan"),
-     gettext_lazy("Kecamatan tempat kejadian; \"luar daerah\" bila kejadian di luar kabupaten.")),
+     gettext_lazy("Kecamatan tempat kejadian; \"luar daerah\" bila kejadian di luar kabupaten. Kasus dihitung "
+                  "sekali pada kecamatan kejadian utamanya; korban pada kecamatan tempat korban itu.")),
     (gettext_lazy("GBVIMS"),
      gettext_lazy("Satu jenis per korban menurut urutan GBVIMS: Rape (seksual dengan perkosaan atau persetubuhan "
                   "anak), Sexual Assault (seksual lain), Physical Assault (fisik), Forced Marriage (pemaksaan "

@@ -22,6 +22,7 @@ from core.net import rate_limited
 from core.policy import Capability, can, requires
 from core.suppression import threshold
 from reports import charts, exports, services
+from reports.figures import changes_note
 from reports.forms import PeriodForm, ReportRequestForm, VerifyForm
 from reports.models import Report
 from reports.periods import Kind, Period
@@ -107,7 +108,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress page: polls the status partial with htmx until the PDF is ready."""
     report = _get_report_for_user(request, pk)
-    return render(request, "reports/detail.html", {"report": report})
+    return render(request, "reports/detail.html",
+                  {"report": report, "changes_note": changes_note(report.figures_changed)})
 
 
 @requires(Capability.REPORT_VIEW)
