@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from agencies.models import User
 from cases.models import AgendaItem, AgendaReminder, Case, PlannedService
-from cases.selectors import agency_workers, cases_visible_to, planned_delivered_q, planned_services_with_delivery
+from cases.selectors import agency_workers, cases_visible_to, planned_delivered_q
 from cases.services import CaseError
 from core import bounds, codes, workdays
 from core.audit import audit_record
@@ -160,11 +160,11 @@ def _item_row(item: AgendaItem, today: date) -> AgendaRow:
                      assignee=assignee, today=today, done=item.done_at is not None, item=item)
 
 
-def _planned_row(line: PlannedService, case: Case, today: date) -> AgendaRow:
+def _planned_row(line: PlannedService, case: Case, today: date, *, done: bool) -> AgendaRow:
     target = codes.AgendaKind.SERVICE_TARGET.label
     worker = case.assigned_worker.display_name if case.assigned_worker else "–"
     return AgendaRow(case=case, kind_label=f"{target}: {line.get_service_display()}", due_on=line.due_on,
-                     due_time=None, assignee=worker, today=today, done=bool(line.is_delivered), planned=line)
+                     due_time=None, assignee=worker, today=today, done=done, planned=line)
 
 
 def case_agenda_rows(*, case: Case, today: date | None = None) -> list[AgendaRow]:
@@ -172,7 +172,8 @@ def case_agenda_rows(*, case: Case, today: date | None = None) -> list[AgendaRow
     by date, then the done ones."""
     today = today or timezone.localdate()
     rows = [_item_row(item, today) for item in case.agenda_items.all()]
-    rows += [_planned_row(line, case, today) for line in case.planned_services.all()]
+    # case_for_page annotated the plan lines (selectors.planned_services_with_delivery).
+    rows += [_planned_row(line, case, today, done=bool(line.is_delivered)) for line in case.planned_services.all()]
     return sorted(rows, key=lambda row: row.sort_key)
 
 
@@ -205,20 +206,30 @@ class Agenda:
     overdue: int
 
 
+_ROW_FIELDS = ("id", "kind", "due_on", "due_time", "done_at", "case__id", "case__number")
+
+
+def _person(prefix: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}__{name}" for name in ("id", "username", "first_name", "last_name"))
+
+
 def agenda_for(*, user: User, period: str = Period.ALL, today: date | None = None) -> Agenda:
     """The open entries of the cases the user sees (core.policy.case_scope: a worker's cases, the supervisor's
     agency), by due date. Two queries whatever their number: the items, and the undelivered plan lines."""
     today = today or timezone.localdate()
     due = _due_filter(period, today)
     open_cases = cases_visible_to(user=user).exclude(stage=codes.CaseStage.CLOSED).values("pk")
+    # Only what a row shows: not the item's note, nor the case's encrypted columns (no decrypting for a list).
     items = list(AgendaItem.objects.filter(case__in=open_cases, done_at__isnull=True, **due)
-                 .select_related("case", "assignee").order_by("due_on", "due_time", "id")[:MAX_ROWS + 1])
-    planned = list(planned_services_with_delivery(
-        PlannedService.objects.filter(case__in=open_cases, **due).exclude(planned_delivered_q())
-        .select_related("case__assigned_worker")).order_by("due_on", "id")[:MAX_ROWS + 1])
+                 .select_related("case", "assignee").only(*_ROW_FIELDS, *_person("assignee"))
+                 .order_by("due_on", "due_time", "id")[:MAX_ROWS + 1])
+    planned = list(PlannedService.objects.filter(case__in=open_cases, **due).exclude(planned_delivered_q())
+                   .select_related("case__assigned_worker")
+                   .only("id", "service", "due_on", "case__id", "case__number", *_person("case__assigned_worker"))
+                   .order_by("due_on", "id")[:MAX_ROWS + 1])
     truncated = len(items) > MAX_ROWS or len(planned) > MAX_ROWS
     rows = [_item_row(item, today) for item in items[:MAX_ROWS]]
-    rows += [_planned_row(line, line.case, today) for line in planned[:MAX_ROWS]]
+    rows += [_planned_row(line, line.case, today, done=False) for line in planned[:MAX_ROWS]]
     rows.sort(key=lambda row: row.sort_key)
     return Agenda(rows=rows, truncated=truncated, overdue=sum(1 for row in rows if row.is_overdue))
 
