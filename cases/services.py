@@ -20,6 +20,7 @@ from agencies.models import Agency, Region, User
 from cases import rules
 from cases.models import (
     Accompaniment,
+    AgendaItem,
     Assessment,
     Attachment,
     BreachRecord,
@@ -801,6 +802,10 @@ def mediation_record(*, case: Case, actor: User, mediator: str, parties: str, he
         case=case, consent=next(c for c in consents.values() if c is not None), mediator=mediator.strip(),
         parties=parties.strip(), held_on=held_on, record=record, agreement=agreement, follow_up_on=follow_up_on,
         recorded_by=actor)
+    if follow_up_on is not None:
+        # The check of the agreement goes on the case's agenda (cases.agenda): reminded of, then ticked off there.
+        AgendaItem.objects.create(case=case, kind=codes.AgendaKind.MEDIATION_CHECK, due_on=follow_up_on,
+                                  assignee=case.assigned_worker or actor, created_by=actor)
     audit_record(actor=actor, action="case.mediation", obj=case, request=request,
                  details={"held_on": held_on.isoformat()})
     return mediation

@@ -286,3 +286,15 @@ def test_a_service_the_partner_records_marks_the_plan_row_done(case, caseworker,
                                               delivered_on=timezone.localdate())
     assert _line(line).is_delivered and _line(line).by_partner and _line(line).delivered == 0
     assert agenda.agenda_reminders_send(today=line.due_on) == {"due": 0, "overdue": 0}
+
+
+def test_a_mediation_with_a_follow_up_date_puts_the_agreement_check_on_the_agenda(caseworker, regions):
+    from tests.cases.test_mediation import mediate, ready_for_mediation
+
+    case = ready_for_mediation(register_case(caseworker, victim_age=32, violence_types=["penelantaran"],
+                                             assigned_worker=caseworker), caseworker)
+    mediation = mediate(case, caseworker)
+    item = AgendaItem.objects.get(case=case)
+    assert (item.kind, item.due_on, item.assignee) == (codes.AgendaKind.MEDIATION_CHECK, mediation.follow_up_on,
+                                                       caseworker)
+    assert "Pemeriksaan kesepakatan mediasi" in client_for(caseworker).get(reverse("agenda")).content.decode()
