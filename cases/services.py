@@ -899,7 +899,7 @@ def _anonymise(case: Case, now: datetime) -> list[str]:
                           (ServiceDelivery, {"notes": ""}), (Accompaniment, {"notes": ""}),
                           (Consent, {"given_by_name": "", "withdrawal_reason": "", "legal_basis": ""}),
                           (Mediation, {"parties": ANONYMISED, "record": "", "agreement": "", "mediator": ""}),
-                          (CaseNote, {"text": ANONYMISED})):
+                          (CaseNote, {"text": ANONYMISED}), (AgendaItem, {"note": ""})):
         # Row by row: the encrypted fields encrypt on save, and a bulk update would bypass it.
         for row in model.objects.filter(case=case):
             for name, value in fields.items():

@@ -298,3 +298,18 @@ def test_a_mediation_with_a_follow_up_date_puts_the_agreement_check_on_the_agend
     assert (item.kind, item.due_on, item.assignee) == (codes.AgendaKind.MEDIATION_CHECK, mediation.follow_up_on,
                                                        caseworker)
     assert "Pemeriksaan kesepakatan mediasi" in client_for(caseworker).get(reverse("agenda")).content.decode()
+
+
+def test_retention_blanks_the_notes_of_the_agenda(caseworker, supervisor, regions, settings):
+    from tests.cases.test_retention import NOW, RECEIVED
+
+    settings.SIMPUL_RETENTION_YEARS = 10
+    case = register_case(caseworker, received_at=RECEIVED, occurred_on=RECEIVED.date() - timedelta(days=3),
+                         assigned_worker=caseworker)
+    item = agenda.agenda_item_add(case=case, actor=caseworker, kind=codes.AgendaKind.MONITORING_VISIT,
+                                  due_on=RECEIVED.date() + timedelta(days=7), note=NOTE)
+    services.closure_request(case=case, actor=caseworker, reason="Selesai.", at=RECEIVED + timedelta(days=30))
+    services.closure_approve(case=case, actor=supervisor, at=RECEIVED + timedelta(days=31))
+    assert services.cases_anonymise_due(actor=None, now=NOW) == [case.number]
+    item.refresh_from_db()
+    assert item.note == "" and item.kind == codes.AgendaKind.MONITORING_VISIT
