@@ -313,3 +313,11 @@ def test_retention_blanks_the_notes_of_the_agenda(caseworker, supervisor, region
     assert services.cases_anonymise_due(actor=None, now=NOW) == [case.number]
     item.refresh_from_db()
     assert item.note == "" and item.kind == codes.AgendaKind.MONITORING_VISIT
+
+
+def test_a_reminder_follows_the_case_to_its_new_worker(case, caseworker, supervisor, uptd):
+    item = add(case, caseworker, days=1)
+    newcomer = make_user("pendamping_baru", Role.CASEWORKER, uptd)
+    services.case_assign(case=case, actor=supervisor, worker=newcomer)
+    agenda.agenda_reminders_send(today=item.due_on)
+    assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["pendamping_baru"]
