@@ -213,17 +213,21 @@ def _person(prefix: str) -> tuple[str, ...]:
     return tuple(f"{prefix}__{name}" for name in ("id", "username", "first_name", "last_name"))
 
 
-def agenda_for(*, user: User, period: str = Period.ALL, today: date | None = None) -> Agenda:
+def agenda_for(*, user: User, period: str = Period.ALL, worker_id: int | None = None,
+               today: date | None = None) -> Agenda:
     """The open entries of the cases the user sees (core.policy.case_scope: a worker's cases, the supervisor's
-    agency), by due date. Two queries whatever their number: the items, and the undelivered plan lines."""
+    agency), by due date; `worker_id` narrows them to one worker's (an item's assignee, a plan line's case
+    worker). Two queries whatever their number: the items, and the undelivered plan lines."""
     today = today or timezone.localdate()
     due = _due_filter(period, today)
     open_cases = cases_visible_to(user=user).exclude(stage=codes.CaseStage.CLOSED).values("pk")
+    mine = ({"assignee_id": worker_id}, {"case__assigned_worker_id": worker_id}) if worker_id else ({}, {})
     # Only what a row shows: not the item's note, nor the case's encrypted columns (no decrypting for a list).
-    items = list(AgendaItem.objects.filter(case__in=open_cases, done_at__isnull=True, **due)
+    items = list(AgendaItem.objects.filter(case__in=open_cases, done_at__isnull=True, **due, **mine[0])
                  .select_related("case", "assignee").only(*_ROW_FIELDS, *_person("assignee"))
                  .order_by("due_on", "due_time", "id")[:MAX_ROWS + 1])
-    planned = list(PlannedService.objects.filter(case__in=open_cases, **due).exclude(planned_delivered_q())
+    planned = list(PlannedService.objects.filter(case__in=open_cases, **due, **mine[1])
+                   .exclude(planned_delivered_q())
                    .select_related("case__assigned_worker")
                    .only("id", "service", "due_on", "case__id", "case__number", *_person("case__assigned_worker"))
                    .order_by("due_on", "id")[:MAX_ROWS + 1])

@@ -5,10 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from agencies.models import User
 from cases.agenda import NOTE_MAX, Period, agenda_assignees
 from cases.forms import BLANK, _ActionForm, _date_field, _helper
 from cases.models import Case
+from cases.selectors import agency_workers
 from core import bounds, codes
+from core.policy import Capability, can
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -33,11 +36,21 @@ class AgendaItemForm(_ActionForm):
 
 class AgendaFilterForm(forms.Form):
     period = forms.ChoiceField(label=_("Tampilkan"), choices=Period.CHOICES, required=False)
+    worker = forms.TypedChoiceField(label=_("Pendamping"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Who sees the unit's cases (core.policy) may narrow the agenda to one worker's.
+        if can(user, Capability.CASE_VIEW_UNIT):
+            self.fields["worker"].choices = [("", _("Semua pendamping"))] + [
+                (worker.pk, worker.display_name) for worker in agency_workers(agency_id=user.agency_id)]
+        else:
+            del self.fields["worker"]
         self.helper = _helper(_("Terapkan"), method="get")
         self.helper.form_class = "row row-cols-md-auto g-2 align-items-end"
 
     def period_value(self) -> str:
         return (self.cleaned_data.get("period") if self.is_valid() else "") or Period.ALL
+
+    def worker_id(self) -> int | None:
+        return self.cleaned_data.get("worker") if self.is_valid() else None

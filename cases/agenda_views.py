@@ -24,9 +24,10 @@ PAGE_SIZE = 50
 @requires(Capability.CASE_WORK)
 def agenda_page(request: HttpRequest) -> HttpResponse:
     """The user's agenda: open entries of the cases they see, by due date, the overdue ones marked in words."""
-    form = AgendaFilterForm(request.GET or None)
+    form = AgendaFilterForm(request.GET or None, user=request.user)
     today = timezone.localdate()
-    result = agenda.agenda_for(user=request.user, period=form.period_value(), today=today)
+    result = agenda.agenda_for(user=request.user, period=form.period_value(), worker_id=form.worker_id(),
+                               today=today)
     page = Paginator(result.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/agenda/page.html", {
         "form": form, "page": page, "agenda": result, "today": today,

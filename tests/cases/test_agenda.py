@@ -23,8 +23,9 @@ from referrals import services as referral_services
 from tests.conftest import assert_hidden, client_for, make_agency, make_user, register_case
 
 NOTE = "Kunjungan ke rumah Ibu Sintetis"  # a note may name someone: it must stay on the case page
-# Measured 6: the session, the user, the agenda items, the plan lines, and the navbar's agency and bell.
-AGENDA_BUDGET = 6
+# Measured 6: the session, the user, the agenda items, the plan lines, and the navbar's agency and bell; a
+# supervisor's page 7 (+1: the workers of the worker filter).
+AGENDA_BUDGET = 7
 
 
 @pytest.fixture
@@ -321,3 +322,17 @@ def test_a_reminder_follows_the_case_to_its_new_worker(case, caseworker, supervi
     services.case_assign(case=case, actor=supervisor, worker=newcomer)
     agenda.agenda_reminders_send(today=item.due_on)
     assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["pendamping_baru"]
+
+
+def test_the_supervisor_narrows_the_agenda_to_one_worker(case, caseworker, supervisor, uptd):
+    other_worker = make_user("pendamping_lain", Role.CASEWORKER, uptd)
+    other = register_case(supervisor, assigned_worker=other_worker)
+    add(case, caseworker, kind=codes.AgendaKind.COURT)
+    add(other, supervisor, kind=codes.AgendaKind.MONITORING_VISIT)
+    client = client_for(supervisor)
+    both = client.get(reverse("agenda")).content.decode()
+    assert case.number in both and other.number in both
+    narrowed = client.get(reverse("agenda"), {"worker": other_worker.pk}).content.decode()
+    assert other.number in narrowed and case.number not in narrowed
+    # A caseworker has no such filter: their agenda is their cases'.
+    assert 'name="worker"' not in client_for(caseworker).get(reverse("agenda")).content.decode()
