@@ -30,8 +30,7 @@ from cases.services import CaseError
 from core import bounds, codes, workdays
 from core.audit import audit_record
 from core.policy import Capability, can
-from inbox.kinds import Kind
-from inbox.services import notify
+from inbox.services import Kind, notify
 
 MAX_ROWS = 300  # per source on the agenda page: a worker's open tasks are far fewer; more is shown as truncated
 OVERDUE_REMINDER_DAYS = 30  # items overdue longer were told of when they fell due; older plans stay quiet
