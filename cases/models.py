@@ -489,3 +489,74 @@ class BreachRecord(TimeStampedModel):
             # The Tenggat page: breaches not yet notified.
             models.Index(fields=["notified_at"], name="breach_notified_idx"),
         ]
+
+
+class AgendaItem(TimeStampedModel):
+    """A dated task of a case on its team's agenda: a monitoring visit, a check of a mediation agreement, a court
+    date (sidang), ... Target dates of planned services are not copied here: cases.agenda reads them from the plan.
+
+    The note is PERSONAL (a worker may write who is to be visited): it is shown on the case page only, never on
+    the agenda list, in a reminder or in the audit trail.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="agenda_items")
+    kind = models.CharField(_("jenis agenda"), max_length=24, choices=codes.AgendaKind.choices)
+    due_on = models.DateField(_("tanggal"))
+    due_time = models.TimeField(_("jam (WITA)"), null=True, blank=True)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("petugas"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="agenda_items")
+    note = EncryptedCharField(_("catatan"), max_length=300, blank=True)  # PERSONAL
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    done_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+
+    class Meta:
+        ordering = ["due_on", "due_time", "id"]
+        verbose_name = _("agenda")
+        verbose_name_plural = _("agenda")
+        indexes = [
+            # The agenda page and the reminder job: open items by due date (done ones are history).
+            models.Index(fields=["due_on"], condition=Q(done_at__isnull=True), name="agenda_open_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(done_at__isnull=True) | Q(done_by__isnull=False),
+                                   name="agenda_done_has_who"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}/A{self.pk}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.case.number}/A{self.pk}"
+
+
+class AgendaReminder(models.Model):
+    """The claim of one reminder: an agenda item or a planned service, a stage, the due date it was for. Its
+    unique constraints make a second run of the reminder job (or two at once) send nothing more; a due date moved
+    later is reminded of again."""
+
+    class Stage(models.TextChoices):
+        DUE = "jatuh_tempo", _("Jatuh tempo")
+        OVERDUE = "terlambat", _("Terlambat")
+
+    item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders")
+    planned = models.ForeignKey(PlannedService, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="reminders")
+    stage = models.CharField(max_length=12, choices=Stage.choices)
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(item__isnull=True) ^ Q(planned__isnull=True),
+                                   name="agenda_reminder_one_source"),
+            models.UniqueConstraint(fields=["item", "stage", "due_on"], condition=Q(item__isnull=False),
+                                    name="agenda_reminder_item_once"),
+            models.UniqueConstraint(fields=["planned", "stage", "due_on"], condition=Q(planned__isnull=False),
+                                    name="agenda_reminder_planned_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage}:{self.item_id or self.planned_id}"

@@ -7,7 +7,7 @@ supervisor's audit trail.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import User
 from cases import deadlines, rules, selectors
+from cases.agenda import AgendaRow, case_agenda_rows
 from cases.deadlines import DeadlineItem
 from cases.models import Assessment, Case, Consent, Perpetrator, PlannedService, ServiceDelivery, Victim
 from core import codes
@@ -119,6 +120,7 @@ class ServiceRow:
 
     item: PlannedService | ServiceDelivery
     provider: str
+    status: str = ""  # a plan line: whether it was delivered (cases.selectors.planned_delivered_q), in words
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,7 @@ class CasePage:
     police_note: str
     identity: Identity
     reads: list[ReadRow]
+    agenda: list[AgendaRow] = field(default_factory=list)
 
     @property
     def nav(self) -> list[Section]:
@@ -224,6 +227,7 @@ def case_page(*, case: Case, user: User, now: datetime | None = None) -> CasePag
                                                                _("Catat laporan ke kepolisian"), "police")),
         "notes": Section("catatan", _("Catatan"), offer(True, _("Tambah catatan"), "note")),
         "attachments": Section("lampiran", _("Lampiran"), offer(True, _("Unggah lampiran"), "attach")),
+        "agenda": Section("agenda", _("Agenda"), offer(is_open, _("Tambah agenda"), "agenda_add")),
         "referrals": Section("rujukan", _("Rujukan")),
         "identity": Section("identitas", _("Data identitas")),
         "reads": Section("audit", _("Jejak baca"), visible=may.read_audit_trail),
@@ -245,7 +249,7 @@ def case_page(*, case: Case, user: User, now: datetime | None = None) -> CasePag
         incident_place=_incident_place(case.incident),
         incident_area=_incident_area(case.incident),
         assessments=[AssessmentRow(a, "; ".join(rules.assessment_needs(a)) or "–") for a in case.assessments.all()],
-        plan=[ServiceRow(line, _provider(line)) for line in case.planned_services.all()],
+        plan=[ServiceRow(line, _provider(line), _plan_status(line)) for line in case.planned_services.all()],
         services=[ServiceRow(delivery, _provider(delivery)) for delivery in case.service_deliveries.all()],
         mediation_bar=bar.reason if bar else "",
         consents=[_consent_row(consent, may, url) for consent in case.consents.all()],
@@ -253,6 +257,7 @@ def case_page(*, case: Case, user: User, now: datetime | None = None) -> CasePag
                      if is_tpks else _("Belum dilaporkan.")),
         identity=_identity(case),
         reads=[_read_row(event) for event in selectors.case_reads(case=case)] if may.read_audit_trail else [],
+        agenda=case_agenda_rows(case=case, today=timezone.localdate(now)),
     )
 
 
@@ -380,6 +385,14 @@ def _provider(item: PlannedService | ServiceDelivery) -> str:
     if item.provider_user:
         return item.provider_user.display_name
     return "–"
+
+
+def _plan_status(line: PlannedService) -> str:
+    if line.delivered:
+        return _("Selesai (%(n)s kali diberikan)") % {"n": line.delivered}
+    if line.is_delivered:  # by a partner agency, through a referral
+        return _("Selesai, diberikan lembaga mitra lewat rujukan")
+    return _("Belum")
 
 
 def _consent_row(consent: Consent, may: Capabilities, url) -> ConsentRow:

@@ -4,14 +4,27 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models import Case as Case_
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from agencies.models import User
 from cases.deadlines import overdue_q
 from cases.models import (
     Accompaniment,
+    AgendaItem,
     Assessment,
     Attachment,
     BreachRecord,
@@ -142,8 +155,9 @@ def case_for_page(cases: QuerySet[Case]) -> QuerySet[Case]:
                     "violence_types", "perpetrator_links")),
                 "perpetrators",
                 Prefetch("assessments", queryset=Assessment.objects.select_related("assessed_by")),
-                Prefetch("planned_services", queryset=PlannedService.objects.select_related(
-                    "provider_agency", "provider_user").annotate(delivered=Count("deliveries"))),
+                Prefetch("planned_services", queryset=planned_services_with_delivery(
+                    PlannedService.objects.select_related("provider_agency", "provider_user"))),
+                Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("assignee")),
                 Prefetch("service_deliveries", queryset=ServiceDelivery.objects.select_related(
                     "victim", "provider_agency", "provider_user")),
                 Prefetch("accompaniments", queryset=Accompaniment.objects.select_related("accompanied_by")),
@@ -153,6 +167,34 @@ def case_for_page(cases: QuerySet[Case]) -> QuerySet[Case]:
                 Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
                 "subject_requests",
             ))
+
+
+def planned_delivered_q() -> Q:
+    """The one answer to "was this planned service delivered?", as a condition on plan lines: a delivery was
+    recorded against the line (ServiceDelivery.planned), or a partner agency gave this service for the case
+    through a referral: it recorded the service, or completed a referral that asked for it (a partner's
+    deliveries carry no plan line: the partner never sees the plan). The referral is reached through the
+    case's relations, so cases never imports the referrals app."""
+    return Q(Exists(ServiceDelivery.objects.filter(planned=OuterRef("pk")))) | _by_partner_q()
+
+
+def _by_partner_q() -> Q:
+    partner_delivery = ServiceDelivery.objects.filter(case=OuterRef("case_id"), service=OuterRef("service"),
+                                                      referral_link__isnull=False)
+    # completed_at is set exactly when the partner closes the referral with its outcome.
+    referral_done = Case.objects.filter(pk=OuterRef("case_id"), referrals__completed_at__isnull=False,
+                                        referrals__requested_services__service=OuterRef("service"))
+    return Q(Exists(partner_delivery)) | Q(Exists(referral_done))
+
+
+def planned_services_with_delivery(planned: QuerySet[PlannedService]) -> QuerySet[PlannedService]:
+    """Plan lines with `delivered` (deliveries recorded against the line), `by_partner` and `is_delivered`
+    (planned_delivered_q), for the plan rows and the agenda."""
+    return planned.annotate(
+        delivered=Count("deliveries"),
+        by_partner=ExpressionWrapper(_by_partner_q(), output_field=BooleanField()),
+        is_delivered=ExpressionWrapper(planned_delivered_q(), output_field=BooleanField()),
+    )
 
 
 def case_reads(*, case: Case, limit: int = 30) -> list[AuditEvent]:

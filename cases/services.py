@@ -20,6 +20,7 @@ from agencies.models import Agency, Region, User
 from cases import rules
 from cases.models import (
     Accompaniment,
+    AgendaItem,
     Assessment,
     Attachment,
     BreachRecord,
@@ -842,6 +843,10 @@ def mediation_record(*, case: Case, actor: User, mediator: str, parties: str, he
         case=case, consent=next(c for c in consents.values() if c is not None), mediator=mediator.strip(),
         parties=parties.strip(), held_on=held_on, record=record, agreement=agreement, follow_up_on=follow_up_on,
         recorded_by=actor)
+    if follow_up_on is not None:
+        # The check of the agreement goes on the case's agenda (cases.agenda): reminded of, then ticked off there.
+        AgendaItem.objects.create(case=case, kind=codes.AgendaKind.MEDIATION_CHECK, due_on=follow_up_on,
+                                  assignee=case.assigned_worker or actor, created_by=actor)
     audit_record(actor=actor, action="case.mediation", obj=case, request=request,
                  details={"held_on": held_on.isoformat()})
     return mediation
@@ -935,7 +940,7 @@ def _anonymise(case: Case, now: datetime) -> list[str]:
                           (ServiceDelivery, {"notes": ""}), (Accompaniment, {"notes": ""}),
                           (Consent, {"given_by_name": "", "withdrawal_reason": "", "legal_basis": ""}),
                           (Mediation, {"parties": ANONYMISED, "record": "", "agreement": "", "mediator": ""}),
-                          (CaseNote, {"text": ANONYMISED})):
+                          (CaseNote, {"text": ANONYMISED}), (AgendaItem, {"note": ""})):
         # Row by row: the encrypted fields encrypt on save, and a bulk update would bypass it.
         for row in model.objects.filter(case=case):
             for name, value in fields.items():

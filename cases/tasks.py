@@ -9,3 +9,11 @@ def retention_purge_task() -> int:
     from cases.services import cases_anonymise_due
 
     return len(cases_anonymise_due(actor=None))
+
+
+@shared_task(name="cases.tasks.agenda_reminders_task")
+def agenda_reminders_task() -> dict:
+    """Beat job (config/schedule.py): remind workers of agenda entries falling due or overdue, each once."""
+    from cases.agenda import agenda_reminders_send
+
+    return agenda_reminders_send()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import agenda_views, views
 
 app_name = "cases"
 
@@ -36,4 +36,6 @@ urlpatterns = [
     path("<int:pk>/subjek-data/", views.case_subject_request, name="subject_request"),
     path("<int:pk>/subjek-data/<int:victim_pk>/cetak/", views.subject_data_print, name="subject_data_print"),
     path("kebocoran-data/", views.breach_list, name="breaches"),
+    path("<int:pk>/agenda/", agenda_views.agenda_add, name="agenda_add"),
+    path("<int:pk>/agenda/<int:item_pk>/selesai/", agenda_views.agenda_done, name="agenda_done"),
 ]

@@ -56,3 +56,9 @@ BEAT_SCHEDULE["submission-keys-expire"] = {
     "task": "core.tasks.submission_keys_expire_task",
     "schedule": crontab(minute=17),
 }
+
+# Agenda reminders (cases.agenda): each entry's worker hears once when it falls due by the next working day and
+# once when it is overdue. Hourly in working hours (a morning missed while the server was down is caught up
+# later the same day); each reminder is claimed by a unique row, so a doubled run tells nobody twice.
+BEAT_SCHEDULE["agenda-reminders"] = {"task": "cases.tasks.agenda_reminders_task",
+                                     "schedule": crontab(minute=5, hour="7-18")}

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cases.agenda_views import agenda_page
 from core.views import AuditedPasswordChangeView, AuditedPasswordResetConfirmView, healthz
 
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("lembaga/", include("agencies.urls")),
     path("kasus/", include("cases.urls")),
+    path("agenda/", agenda_page, name="agenda"),  # the worker's agenda across their cases (cases.agenda)
     path("rujukan/", include("referrals.urls")),
     path("pemberitahuan/", include("inbox.urls")),
     path("pencegahan/", include("prevention.urls")),

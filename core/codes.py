@@ -235,6 +235,18 @@ class Urgency(models.TextChoices):
     NORMAL = "biasa", _("Biasa")
 
 
+class AgendaKind(models.TextChoices):
+    """What an agenda item of a case is (cases.AgendaItem). Here rather than in cases: the inbox names it in
+    reminders and knows no domain app. A planned service's target date is an agenda entry of kind SERVICE_TARGET
+    read from the plan itself (cases.agenda), never stored twice."""
+
+    SERVICE_TARGET = "target_layanan", _("Target layanan")
+    MONITORING_VISIT = "kunjungan_pemantauan", _("Kunjungan pemantauan")
+    MEDIATION_CHECK = "cek_kesepakatan", _("Pemeriksaan kesepakatan mediasi")
+    COURT = "sidang", _("Sidang")
+    OTHER = "lainnya", _("Lainnya")
+
+
 class AccompanimentKind(models.TextChoices):
     POLICE = "kepolisian", _("Kepolisian")
     PROSECUTOR = "kejaksaan", _("Kejaksaan")

@@ -35,6 +35,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Kasus saya"), "cases:list", C.CASE_VIEW_OWN, "folder2-open", unless=C.CASE_VIEW_UNIT),
     NavItem(_("Kasus unit"), "cases:list", C.CASE_VIEW_UNIT, "folder2-open"),
     NavItem(_("Tenggat"), "cases:deadlines", C.CASE_WORK, "alarm"),
+    NavItem(_("Agenda"), "agenda", C.CASE_WORK, "calendar-check"),
     NavItem(_("Antrean pengaduan"), "cases:intake_queue", C.CASE_INTAKE, "inboxes"),
     NavItem(_("Direktori lembaga"), "agencies:directory", None, "building", group=MORE),
     NavItem(_("Kelola lembaga"), "agencies:manage_list", C.AGENCY_MANAGE, "gear", group=MORE),

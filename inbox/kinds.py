@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.models import Role
-from core.codes import Urgency
+from core.codes import AgendaKind, Service, Urgency
 
 
 class Kind(models.TextChoices):
@@ -46,6 +46,9 @@ class Kind(models.TextChoices):
     ROLE_CHANGE_APPROVED = "akses_disetujui", gettext_lazy("Perubahan akses disetujui")
     ROLE_CHANGE_REFUSED = "akses_ditolak", gettext_lazy("Perubahan akses ditolak")
     ROLE_CHANGE_APPLIED = "akses_berlaku", gettext_lazy("Perubahan akses berlaku")
+    # Reminders of a case's agenda (cases.agenda), to the item's worker: due soon, then overdue.
+    AGENDA_DUE = "agenda_jatuh_tempo", gettext_lazy("Agenda jatuh tempo")
+    AGENDA_OVERDUE = "agenda_terlambat", gettext_lazy("Agenda terlambat")
 
 
 TEXTS: dict[str, Callable[[dict], str]] = {
@@ -74,7 +77,14 @@ TEXTS: dict[str, Callable[[dict], str]] = {
     Kind.ROLE_CHANGE_REFUSED: lambda p: _("Perubahan akses %(number)s ditolak koordinator; alasannya ada di "
                                           "halamannya.") % p,
     Kind.ROLE_CHANGE_APPLIED: lambda p: _("Perubahan akses %(number)s berlaku: peran %(role)s di %(agency)s.") % p,
+    # `agenda` is a code (core.codes.AgendaKind), `date` a due date; the item's note never travels.
+    Kind.AGENDA_DUE: lambda p: _("Agenda kasus %(number)s: %(agenda)s, jatuh tempo %(date)s.") % p,
+    Kind.AGENDA_OVERDUE: lambda p: _("Agenda kasus %(number)s terlambat: %(agenda)s, jatuh tempo %(date)s.") % p,
 }
+
+
+def _code_label(choices, value: str) -> str:
+    return str(choices(value).label) if value in choices.values else value
 
 
 def notification_text(kind: str, params: dict) -> str:
@@ -82,6 +92,10 @@ def notification_text(kind: str, params: dict) -> str:
     values = dict(params)
     if "urgency" in values:
         values["urgency"] = Urgency(values["urgency"]).label if values["urgency"] in Urgency.values else ""
+    if "agenda" in values:
+        values["agenda"] = _code_label(AgendaKind, values["agenda"])
+        if values.get("service"):  # a planned service's target: which service
+            values["agenda"] = f"{values['agenda']} ({_code_label(Service, values['service'])})"
     if "role" in values:
         try:
             values["role"] = Role(values["role"]).label
