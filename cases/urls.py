@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import transfer_views, views
 
 app_name = "cases"
 
@@ -36,4 +36,9 @@ urlpatterns = [
     path("<int:pk>/subjek-data/", views.case_subject_request, name="subject_request"),
     path("<int:pk>/subjek-data/<int:victim_pk>/cetak/", views.subject_data_print, name="subject_data_print"),
     path("kebocoran-data/", views.breach_list, name="breaches"),
+    # Pelimpahan (cases.transfers)
+    path("pelimpahan/", transfer_views.transfer_inbox, name="transfer_inbox"),
+    path("pelimpahan/<int:pk>/", transfer_views.transfer_detail, name="transfer_detail"),
+    path("<int:pk>/limpahkan/", transfer_views.transfer_send, name="transfer_send"),
+    path("<int:pk>/dilimpahkan/", transfer_views.handed_on, name="handed_on"),
 ]

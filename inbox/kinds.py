@@ -46,6 +46,11 @@ class Kind(models.TextChoices):
     ROLE_CHANGE_APPROVED = "akses_disetujui", gettext_lazy("Perubahan akses disetujui")
     ROLE_CHANGE_REFUSED = "akses_ditolak", gettext_lazy("Perubahan akses ditolak")
     ROLE_CHANGE_APPLIED = "akses_berlaku", gettext_lazy("Perubahan akses berlaku")
+    # Pelimpahan (cases.transfers): a case handed to another unit, to its supervisors; the answer, to the sender.
+    TRANSFER_NEW = "pelimpahan_baru", gettext_lazy("Pelimpahan kasus masuk")
+    TRANSFER_ACCEPTED = "pelimpahan_diterima", gettext_lazy("Pelimpahan diterima")
+    TRANSFER_DECLINED = "pelimpahan_ditolak", gettext_lazy("Pelimpahan ditolak")
+    TRANSFER_ASSIGNED = "pelimpahan_ditugaskan", gettext_lazy("Kasus limpahan ditugaskan")
 
 
 TEXTS: dict[str, Callable[[dict], str]] = {
@@ -74,6 +79,12 @@ TEXTS: dict[str, Callable[[dict], str]] = {
     Kind.ROLE_CHANGE_REFUSED: lambda p: _("Perubahan akses %(number)s ditolak koordinator; alasannya ada di "
                                           "halamannya.") % p,
     Kind.ROLE_CHANGE_APPLIED: lambda p: _("Perubahan akses %(number)s berlaku: peran %(role)s di %(agency)s.") % p,
+    Kind.TRANSFER_NEW: lambda p: _("Pelimpahan kasus %(number)s dari %(agency)s menunggu jawaban Anda.") % p,
+    Kind.TRANSFER_ACCEPTED: lambda p: _("Pelimpahan %(number)s diterima oleh %(agency)s; kasus kini ditangani "
+                                        "lembaga itu.") % p,
+    Kind.TRANSFER_DECLINED: lambda p: _("Pelimpahan %(number)s ditolak oleh %(agency)s; alasannya ada di "
+                                        "halamannya.") % p,
+    Kind.TRANSFER_ASSIGNED: lambda p: _("Kasus limpahan %(number)s dari %(agency)s ditugaskan kepada Anda.") % p,
 }
 
 
