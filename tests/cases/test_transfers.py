@@ -206,3 +206,10 @@ def test_transfer_between_districts_moves_access_keeps_history_and_counts_once(
     # A period that ended before acceptance shows the unit that held it then.
     before = transfer.answered_at - timedelta(microseconds=1)
     assert transfers.case_counts_by_agency(start=start, end=before) == {supervisor.agency_id: 1}
+    # The report of the period has the case once, at the receiving unit.
+    from reports.periods import Kind, Period
+    from reports.statistics import compute_statistics
+
+    statistics = compute_statistics(Period.containing(Kind.ANNUAL, timezone.localdate(case.received_at)))
+    assert statistics.cases == 1
+    assert statistics.table("agencies").rows == [[receiving_agency.name, [1]]]
