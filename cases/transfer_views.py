@@ -60,7 +60,8 @@ def transfer_send(request: HttpRequest, pk: int) -> HttpResponse:
 def transfer_inbox(request: HttpRequest) -> HttpResponse:
     """"Pelimpahan masuk": the cases other units hand to the user's agency; only codes and agency names."""
     rows = list(transfers.transfers_incoming(user=request.user)[:100])
-    return render(request, "cases/transfer/inbox.html", {"rows": rows})
+    sent = list(transfers.transfers_outgoing(user=request.user)[:50])
+    return render(request, "cases/transfer/inbox.html", {"rows": rows, "sent": sent})
 
 
 @requires(Capability.CASE_WORK)
@@ -102,9 +103,15 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     elif request.method == "GET":
         audit_record(actor=request.user, action="case.transfer_read", obj=transfer.case, request=request,
                      details={"transfer": transfer.pk})
+    accepted = transfer.status == transfer.Status.ACCEPTED
     return render(request, "cases/transfer/detail.html", {
         "transfer": transfer, "summary": transfers.summary_rows(transfer.summary), "accept_form": accept_form,
-        "decline_form": decline_form})
+        "decline_form": decline_form,
+        # Where the user reads the case now: the file in hand (receiver) or what the agency recorded (sender).
+        "case_link": (reverse("cases:detail", args=[transfer.case_id]) if accepted
+                      and request.user.agency_id == transfer.receiving_agency_id else
+                      reverse("cases:handed_on", args=[transfer.case_id]) if accepted
+                      and request.user.agency_id == transfer.sending_agency_id else "")})
 
 
 @requires(Capability.CASE_WORK)

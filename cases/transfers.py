@@ -44,7 +44,7 @@ from core.models import AuditEvent
 from core.policy import NO_CASE_ACCESS_AGENCY_TYPES, Capability, can, staff_who_can
 from core.versioning import version_claim
 from inbox import services as inbox_services
-from inbox.kinds import Kind
+from inbox.services import Kind
 
 
 class TransferError(CaseError):
@@ -292,6 +292,8 @@ def transfer_decline(*, transfer: CaseTransfer, actor: User, reason: str, reques
 def transfers_visible_to(*, user: User) -> QuerySet[CaseTransfer]:
     """Transfers to or from the user's agency (its supervisors), and those of the cases in the user's hands."""
     q = Q(case__in=cases_visible_to(user=user).values("pk"))
+    if user.agency_id:  # the worker who had the case reads the answer they were notified of
+        q |= Q(sending_worker_id=user.pk, sending_agency_id=user.agency_id)
     if can(user, Capability.CASE_TRANSFER) and user.agency_id:
         q |= Q(receiving_agency_id=user.agency_id) | Q(sending_agency_id=user.agency_id)
     return CaseTransfer.objects.filter(q).select_related("case", "sending_agency__district",
@@ -305,6 +307,14 @@ def transfers_incoming(*, user: User) -> QuerySet[CaseTransfer]:
     return (CaseTransfer.objects.filter(receiving_agency_id=user.agency_id)
             .select_related("sending_agency__district", "sent_by", "answered_by")
             .order_by(F("answered_at").desc(nulls_first=True), "-sent_at"))
+
+
+def transfers_outgoing(*, user: User) -> QuerySet[CaseTransfer]:
+    """The transfers the user's agency sent, newest first (its supervisors')."""
+    if not (can(user, Capability.CASE_TRANSFER) and user.agency_id):
+        return CaseTransfer.objects.none()
+    return (CaseTransfer.objects.filter(sending_agency_id=user.agency_id)
+            .select_related("receiving_agency__district", "sent_by", "answered_by").order_by("-sent_at", "-id"))
 
 
 def transfer_workers(*, transfer: CaseTransfer) -> QuerySet[User]:

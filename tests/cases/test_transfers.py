@@ -167,12 +167,14 @@ def test_transfer_between_districts_moves_access_keeps_history_and_counts_once(
     assert client_for(receiving_supervisor).get(f"/kasus/{case.pk}/").status_code == 404
     assert client_for(receiving_supervisor).get(f"/kasus/pelimpahan/{transfer.pk}/").status_code == 200
     transfers.transfer_accept(transfer=transfer, actor=receiving_supervisor, worker=receiving_worker)
-    case_services.case_note_add(case=case, actor=receiving_worker, text="Catatan lembaga penerima.")
 
     # Access moves: the receiver's caseworker opens and works on the case ...
     receiver = client_for(receiving_worker)
     assert receiver.get(f"/kasus/{case.pk}/").status_code == 200
-    assert receiver.get(f"/kasus/{case.pk}/catatan/").status_code == 200
+    key = receiver.get(f"/kasus/{case.pk}/catatan/").context["form"].initial["submission_key"]
+    assert receiver.post(f"/kasus/{case.pk}/catatan/", {"text": "Catatan lembaga penerima.",
+                                                        "submission_key": key}).status_code == 302
+    assert case.notes.filter(author=receiving_worker).exists()
     # ... the sender's caseworker and supervisor no longer open it, but read what they recorded ...
     for user in (caseworker, supervisor):
         sender = client_for(user)
@@ -182,6 +184,9 @@ def test_transfer_between_districts_moves_access_keeps_history_and_counts_once(
         assert page.status_code == 200
         assert "Catatan pendamping pengirim." in page.content.decode()
         assert "Catatan lembaga penerima." not in page.content.decode()
+    # The worker who had the case is told where to read it now.
+    answer = client_for(caseworker).get(f"/kasus/pelimpahan/{transfer.pk}/").content.decode()
+    assert f"/kasus/{case.pk}/dilimpahkan/" in answer
     # ... and a third agency sees nothing.
     for url in (f"/kasus/{case.pk}/", f"/kasus/{case.pk}/dilimpahkan/", f"/kasus/pelimpahan/{transfer.pk}/"):
         assert client_for(outsider).get(url).status_code == 404
@@ -213,3 +218,77 @@ def test_transfer_between_districts_moves_access_keeps_history_and_counts_once(
     statistics = compute_statistics(Period.containing(Kind.ANNUAL, timezone.localdate(case.received_at)))
     assert statistics.cases == 1
     assert statistics.table("agencies").rows == [[receiving_agency.name, [1]]]
+
+
+# --- Pages -----------------------------------------------------------------------------------------
+
+def test_send_page_previews_the_summary_and_sends_it(case, caseworker, supervisor, receiving_agency,
+                                                     receiving_supervisor, outsider):
+    from tests.conftest import client_for
+
+    consent_for(case, caseworker)
+    url = f"/kasus/{case.pk}/limpahkan/"
+    for user in (caseworker, outsider, receiving_supervisor):  # not the sending supervisor: no such page
+        assert client_for(user).get(url).status_code == 404
+    client = client_for(supervisor)
+    assert "Limpahkan kasus" in client.get(f"/kasus/{case.pk}/").content.decode()
+    assert "Limpahkan kasus" not in client_for(caseworker).get(f"/kasus/{case.pk}/").content.decode()
+    page = client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert case.victims.get().survivor_code in html and "Korban Sintetis" not in html
+    assert f"UPTD PPA Kabupaten Luwu ({receiving_agency.district.name})" in html  # the district is named
+    key = page.context["form"].initial["submission_key"]
+
+    response = client.post(url, {"receiving_agency": receiving_agency.pk, "reason": "Pindah domisili.",
+                                 "legal_basis": "", "legal_basis_reason": "", "submission_key": key})
+    assert response.status_code == 302 and response["Location"].endswith("#pelimpahan")
+    transfer = CaseTransfer.objects.get()
+    assert transfer.receiving_agency == receiving_agency and transfer.reason == "Pindah domisili."
+    # A repeat of the same submit sends nothing twice.
+    client.post(url, {"receiving_agency": receiving_agency.pk, "reason": "Pindah domisili.", "submission_key": key})
+    assert CaseTransfer.objects.count() == 1
+
+
+def test_receiving_supervisor_lists_accepts_and_the_outsider_sees_nothing(
+        case, caseworker, supervisor, receiving_agency, receiving_supervisor, receiving_worker, outsider,
+        django_assert_max_num_queries):
+    from tests.conftest import client_for
+
+    consent_for(case, caseworker)
+    transfer = send(supervisor, case, receiving_agency)
+    client = client_for(receiving_supervisor)
+    with django_assert_max_num_queries(8):
+        inbox = client.get("/kasus/pelimpahan/")
+    assert transfer.audit_label in inbox.content.decode() and "Korban Sintetis" not in inbox.content.decode()
+    for user in (outsider, receiving_worker):  # no caseworker answers transfers; the list is the supervisor's
+        assert client_for(user).get("/kasus/pelimpahan/").status_code == 404
+    assert client_for(outsider).get(f"/kasus/pelimpahan/{transfer.pk}/").status_code == 404
+
+    page = client.get(f"/kasus/pelimpahan/{transfer.pk}/")
+    assert "Terima pelimpahan" in page.content.decode()
+    key = page.context["accept_form"].initial["submission_key"]
+    response = client.post(f"/kasus/pelimpahan/{transfer.pk}/", {"terima-worker": receiving_worker.pk,
+                                                                 "terima-submission_key": key})
+    assert response.status_code == 302 and response["Location"] == f"/kasus/{case.pk}/"
+    case.refresh_from_db()
+    assert case.agency == receiving_agency and case.assigned_worker == receiving_worker
+
+
+def test_receiving_supervisor_declines_with_a_reason_through_the_page(case, caseworker, supervisor,
+                                                                      receiving_agency, receiving_supervisor):
+    from tests.conftest import client_for
+
+    consent_for(case, caseworker)
+    transfer = send(supervisor, case, receiving_agency)
+    client = client_for(receiving_supervisor)
+    key = client.get(f"/kasus/pelimpahan/{transfer.pk}/").context["decline_form"].initial["submission_key"]
+    empty = client.post(f"/kasus/pelimpahan/{transfer.pk}/", {"tolak-reason": "", "tolak-submission_key": key})
+    assert empty.status_code == 200  # the form comes back with its message
+    response = client.post(f"/kasus/pelimpahan/{transfer.pk}/", {"tolak-reason": "Bukan wilayah kami.",
+                                                                 "tolak-submission_key": key})
+    assert response.status_code == 302
+    transfer.refresh_from_db()
+    assert transfer.status == CaseTransfer.Status.DECLINED
+    # The sender reads the answer on the transfer's page.
+    assert "Bukan wilayah kami." in client_for(supervisor).get(f"/kasus/pelimpahan/{transfer.pk}/").content.decode()
