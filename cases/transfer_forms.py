@@ -17,9 +17,10 @@ class TransferSendForm(_ActionForm):
                                               empty_label="— pilih —")
     reason = forms.CharField(label=_("Alasan pelimpahan"), widget=TEXTAREA,
                              help_text=_("Dibaca lembaga penerima. Jangan menulis nama korban."))
-    legal_basis = forms.ChoiceField(label=_("Dasar hukum tanpa persetujuan (hanya bila persetujuan korban belum "
-                                            "mencakup berbagi data dengan lembaga penerima)"),
-                                    choices=BLANK + CaseTransfer.LegalBasis.choices, required=False)
+    legal_basis = forms.ChoiceField(label=_("Dasar hukum tanpa persetujuan"),
+                                    choices=BLANK + CaseTransfer.LegalBasis.choices, required=False,
+                                    help_text=_("Hanya bila persetujuan korban belum mencakup berbagi data dengan "
+                                                "jenis lembaga yang dipilih."))
     legal_basis_reason = forms.CharField(label=_("Alasan dasar hukum"), widget=TEXTAREA, required=False)
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
