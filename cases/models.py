@@ -25,6 +25,7 @@ from core import codes
 from core.crypto import (
     EncryptedCharField,
     EncryptedDateField,
+    EncryptedJSONField,
     EncryptedTextField,
     blind_index,
     encrypted_storage,
@@ -560,3 +561,79 @@ class AgendaReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage}:{self.item_id or self.planned_id}"
+class CaseTransfer(TimeStampedModel):
+    """Pelimpahan: the case handed to another UPTD PPA or service provider (also of another district), which
+    owns it from acceptance (cases.transfers). The case keeps its number; the sending agency keeps read access
+    to what it recorded before acceptance.
+
+    What the receiving agency reads before it decides is frozen in `summary` when the transfer is sent
+    (minimal disclosure, as a referral's snapshot): codes, needs and the sender's contact, never names.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "menunggu", _("Menunggu jawaban")
+        ACCEPTED = "diterima", _("Diterima")
+        DECLINED = "ditolak", _("Ditolak")
+
+    class LegalBasis(models.TextChoices):
+        # Instead of the victims' consent, only by a supervisor, with a reason (UU 27/2022 PDP Pasal 20). The
+        # first code is the referral's (referrals.Referral.LegalBasis) for the same ground.
+        CHILD_AT_RISK = "anak_berisiko", _("Anak dalam situasi berisiko (UU 35/2014 Pasal 59)")
+        PUBLIC_TASK = "kewenangan", _("Kewenangan lembaga penerima atas kasus ini (UU 27/2022 Pasal 20 ayat 2 "
+                                      "huruf e; Perpres 55/2024)")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("kasus"))
+    sending_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+",
+                                       verbose_name=_("lembaga pengirim"))
+    receiving_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+",
+                                         verbose_name=_("lembaga penerima"))
+    # The worker assigned when the transfer was sent: after acceptance they keep read access to what they
+    # recorded, as their agency's supervisors do.
+    sending_worker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("dikirim oleh"))
+    sent_at = models.DateTimeField(_("waktu dikirim"))
+    reason = models.TextField(_("alasan pelimpahan"))  # read by the receiving agency; the form asks for no names
+    summary = EncryptedJSONField(_("ringkasan yang dikirim"), default=dict)
+    # Consent of every victim covering sharing with the receiving agency's type, or a supervisor's legal basis.
+    consents = models.ManyToManyField(Consent, blank=True, related_name="+", verbose_name=_("persetujuan"))
+    legal_basis = models.CharField(_("dasar hukum tanpa persetujuan"), max_length=16, choices=LegalBasis.choices,
+                                   blank=True)
+    legal_basis_reason = models.TextField(_("alasan dasar hukum"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    answered_at = models.DateTimeField(_("waktu dijawab"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    decline_reason = models.TextField(_("alasan penolakan"), blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("pelimpahan kasus")
+        verbose_name_plural = _("pelimpahan kasus")
+        indexes = [
+            # "Pelimpahan masuk": an agency's transfers by status, newest first.
+            models.Index(fields=["receiving_agency", "status", "-sent_at"], name="transfer_inbox_idx"),
+            # The sender's read-only access: the cases its agency handed on.
+            models.Index(fields=["sending_agency", "status"], name="transfer_sender_idx"),
+        ]
+        constraints = [
+            # One open transfer per case: a second one would let two agencies accept the same case.
+            models.UniqueConstraint(fields=["case"], condition=Q(status="menunggu"), name="transfer_one_pending"),
+            models.CheckConstraint(condition=~Q(sending_agency=models.F("receiving_agency")),
+                                   name="transfer_not_to_itself"),
+            models.CheckConstraint(
+                condition=Q(legal_basis="") | ~Q(legal_basis_reason=""), name="transfer_legal_basis_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(status="ditolak") | (~Q(decline_reason="") & Q(answered_at__isnull=False)),
+                name="transfer_declined_has_reason"),
+            models.CheckConstraint(condition=~Q(status="diterima") | Q(answered_at__isnull=False),
+                                   name="transfer_accepted_has_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"PL-{self.pk}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"PL-{self.pk}"

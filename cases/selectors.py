@@ -30,6 +30,7 @@ from cases.models import (
     BreachRecord,
     Case,
     CaseNote,
+    CaseTransfer,
     Consent,
     Mediation,
     Perpetrator,
@@ -56,6 +57,32 @@ def cases_visible_to(*, user: User) -> QuerySet[Case]:
     if scope == Scope.UNIT:
         return cases.filter(agency_id=user.agency_id)
     return cases.none()
+
+
+def cases_handed_on_by(*, user: User) -> QuerySet[Case]:
+    """Cases the user's agency transferred to another unit (pelimpahan accepted): read-only, limited to what it
+    recorded before acceptance (cases.transfers). The sending supervisors (UNIT scope) and the worker assigned
+    when it was sent (OWN scope) keep this read access; case_scope decides, as for the cases in hand."""
+    scope = case_scope(user)
+    if scope == Scope.NONE or not user.agency_id:
+        return Case.objects.none()
+    handed_on = CaseTransfer.objects.filter(case=OuterRef("pk"), status=CaseTransfer.Status.ACCEPTED,
+                                            sending_agency_id=user.agency_id)
+    if scope == Scope.OWN:
+        handed_on = handed_on.filter(sending_worker=user)
+    # A case that came back to the agency later is in hand again (cases_visible_to), not read-only.
+    return (Case.objects.select_related("agency", "incident").filter(Exists(handed_on))
+            .exclude(agency_id=user.agency_id))
+
+
+def sharing_consent(*, victim: Victim, agency_type: str) -> Consent | None:
+    """The victim's newest effective consent that covers sharing data with this kind of agency (referrals and
+    transfers ask the same question: UU 27/2022 PDP Pasal 20-24)."""
+    for consent in victim.consents.order_by("-given_at", "-id"):
+        if (consent.is_effective and codes.ConsentScope.SHARING in consent.scopes
+                and agency_type in consent.sharing_agency_types):
+            return consent
+    return None
 
 
 def case_counts_by_village(*, start: date, end: date) -> dict[str, int]:

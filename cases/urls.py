@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import agenda_views, views
+from cases import agenda_views, transfer_views, views
 
 app_name = "cases"
 
@@ -38,4 +38,9 @@ urlpatterns = [
     path("kebocoran-data/", views.breach_list, name="breaches"),
     path("<int:pk>/agenda/", agenda_views.agenda_add, name="agenda_add"),
     path("<int:pk>/agenda/<int:item_pk>/selesai/", agenda_views.agenda_done, name="agenda_done"),
+    # Pelimpahan (cases.transfers)
+    path("pelimpahan/", transfer_views.transfer_inbox, name="transfer_inbox"),
+    path("pelimpahan/<int:pk>/", transfer_views.transfer_detail, name="transfer_detail"),
+    path("<int:pk>/limpahkan/", transfer_views.transfer_send, name="transfer_send"),
+    path("<int:pk>/dilimpahkan/", transfer_views.handed_on, name="handed_on"),
 ]

@@ -37,6 +37,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Tenggat"), "cases:deadlines", C.CASE_WORK, "alarm"),
     NavItem(_("Agenda"), "agenda", C.CASE_WORK, "calendar-check"),
     NavItem(_("Antrean pengaduan"), "cases:intake_queue", C.CASE_INTAKE, "inboxes"),
+    NavItem(_("Pelimpahan masuk"), "cases:transfer_inbox", C.CASE_TRANSFER, "arrow-left-right", group=MORE),
     NavItem(_("Direktori lembaga"), "agencies:directory", None, "building", group=MORE),
     NavItem(_("Kelola lembaga"), "agencies:manage_list", C.AGENCY_MANAGE, "gear", group=MORE),
     NavItem(_("Kelola pengguna"), "agencies:user_list", C.USER_MANAGE, "people", group=MORE),

@@ -36,6 +36,8 @@ class Capability(StrEnum):
     CASE_DECIDE_CLOSURE = "case.decide_closure"
     CASE_APPROVE_CONSENT = "case.approve_consent"  # a guardian's consent when a parent is the perpetrator
     CASE_VIEW_READS = "case.view_reads"  # who opened a case (its read trail)
+    # Pelimpahan: send the agency's case to another unit, and accept or decline the cases sent to the agency.
+    CASE_TRANSFER = "case.transfer"
     # Referrals between agencies.
     REFERRAL_SEND = "referral.send"
     REFERRAL_INBOX = "referral.inbox"  # receive referrals: the agency's inbox and the referrals sent to it
@@ -175,6 +177,8 @@ POLICY: dict[str, RolePolicy] = {
                      C.NOTIFICATION_VIEW, C.REPORT_VIEW, C.REPORT_INTERNAL, C.PREVENTION_OVERSEE, C.AUDIT_VIEW,
                      C.BREACH_REGISTER)
         | allow(C.REFERRAL_INBOX, where=not_at(*NO_CASE_ACCESS_AGENCY_TYPES))
+        # The UPTD head is the case manager (Permen PPPA 2/2022): who owns a case is the supervisor's decision.
+        | allow(C.CASE_TRANSFER, where=not_at(*NO_CASE_ACCESS_AGENCY_TYPES))
         | allow(C.ROLE_APPROVE, where=WITH_AGENCY)
         | allow(C.REFERRAL_REFER_IN, where=FROM_OTHER_DISTRICT)
         | allow(C.PREVENTION_ACTIVITIES, where=WITH_AGENCY),

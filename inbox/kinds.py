@@ -49,6 +49,11 @@ class Kind(models.TextChoices):
     # Reminders of a case's agenda (cases.agenda), to the item's worker: due soon, then overdue.
     AGENDA_DUE = "agenda_jatuh_tempo", gettext_lazy("Agenda jatuh tempo")
     AGENDA_OVERDUE = "agenda_terlambat", gettext_lazy("Agenda terlambat")
+    # Pelimpahan (cases.transfers): a case handed to another unit, to its supervisors; the answer, to the sender.
+    TRANSFER_NEW = "pelimpahan_baru", gettext_lazy("Pelimpahan kasus masuk")
+    TRANSFER_ACCEPTED = "pelimpahan_diterima", gettext_lazy("Pelimpahan diterima")
+    TRANSFER_DECLINED = "pelimpahan_ditolak", gettext_lazy("Pelimpahan ditolak")
+    TRANSFER_ASSIGNED = "pelimpahan_ditugaskan", gettext_lazy("Kasus limpahan ditugaskan")
 
 
 TEXTS: dict[str, Callable[[dict], str]] = {
@@ -80,6 +85,12 @@ TEXTS: dict[str, Callable[[dict], str]] = {
     # `agenda` is a code (core.codes.AgendaKind), `date` a due date; the item's note never travels.
     Kind.AGENDA_DUE: lambda p: _("Agenda kasus %(number)s: %(agenda)s, jatuh tempo %(date)s.") % p,
     Kind.AGENDA_OVERDUE: lambda p: _("Agenda kasus %(number)s terlambat: %(agenda)s, jatuh tempo %(date)s.") % p,
+    Kind.TRANSFER_NEW: lambda p: _("Pelimpahan kasus %(number)s dari %(agency)s menunggu jawaban Anda.") % p,
+    Kind.TRANSFER_ACCEPTED: lambda p: _("Pelimpahan %(number)s diterima oleh %(agency)s; kasus kini ditangani "
+                                        "lembaga itu.") % p,
+    Kind.TRANSFER_DECLINED: lambda p: _("Pelimpahan %(number)s ditolak oleh %(agency)s; alasannya ada di "
+                                        "halamannya.") % p,
+    Kind.TRANSFER_ASSIGNED: lambda p: _("Kasus limpahan %(number)s dari %(agency)s ditugaskan kepada Anda.") % p,
 }
 
 

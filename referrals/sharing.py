@@ -15,8 +15,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, User
-from cases.models import Case, Consent, Victim
+from cases.models import Case, Victim
 from cases.rules import ASSESSMENT_NEEDS, need_label
+from cases.selectors import sharing_consent  # noqa: F401  (one rule for referrals and transfers; used by services)
 from core import codes
 from core.workdays import add_working_days
 
@@ -34,15 +35,6 @@ SHARED_LABELS = {
     "victim_name": _("Nama korban"),
     "victim_phone": _("Telepon korban"),
 }
-
-
-def sharing_consent(*, victim: Victim, agency_type: str) -> Consent | None:
-    """The victim's newest effective consent that covers sharing data with this kind of agency."""
-    for consent in victim.consents.order_by("-given_at", "-id"):
-        if (consent.is_effective and codes.ConsentScope.SHARING in consent.scopes
-                and agency_type in consent.sharing_agency_types):
-            return consent
-    return None
 
 
 def shared_summary(*, case: Case, victim: Victim, sender: User, include_identity: bool) -> dict:

@@ -63,9 +63,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agencies.models import Region
+from agencies.models import Agency, Region
 from cases import selectors as case_selectors
 from cases.deadlines import follow_up_working_days
+from cases.transfers import case_counts_by_agency
 from core import codes
 from core.db import replica_reads
 from core.workdays import add_working_days_expression
@@ -554,6 +555,19 @@ def prevention_table(period: Period) -> Table | None:
                "tidak menyangkut korban."))
 
 
+def handling_agency_table(period: Period) -> Table:
+    """Cases of the period per unit that held them at its end: a transferred case counts once, at the unit that
+    took it on if that was before the end of the period (cases.transfers)."""
+    start, end = period.bounds()
+    counts = case_counts_by_agency(start=start, end=end)
+    names = dict(Agency.objects.filter(pk__in=list(counts)).values_list("pk", "name"))
+    return Table(
+        "agencies", _("Kasus menurut lembaga penanganan"), _("kasus"), _("Lembaga penanganan"), [_("Kasus")],
+        sorted([[names.get(pk, "–"), [n]] for pk, n in counts.items()]), row_totals=False,
+        note=_("Lembaga yang menangani kasus pada akhir periode: kasus yang dilimpahkan dihitung sekali, pada "
+               "lembaga penerima sejak pelimpahan diterima."))
+
+
 # --- everything -----------------------------------------------------------------------------------------
 
 # Aggregates only, where a few seconds of replication lag do not matter: a streaming replica may serve them.
@@ -578,7 +592,8 @@ def compute_statistics(period: Period, *, now: datetime | None = None) -> Statis
         perpetrators=current["perpetrators"], pairs=current["pairs"], kdrt_cases=current["kdrt_cases"],
         child_victims=current["child_victims"], comparisons=comparisons, rates=rates,
         trend=monthly_trend(period.end),
-        tables=[*breakdown_tables(period), *filter(None, [referral_table(period), prevention_table(period)])],
+        tables=[*breakdown_tables(period), handling_agency_table(period),
+                *filter(None, [referral_table(period), prevention_table(period)])],
         quality=service_quality(period, now=now))
 
 
@@ -621,6 +636,10 @@ DEFINITIONS = [
     (gettext_lazy("Kecamatan"),
      gettext_lazy("Kecamatan tempat kejadian; \"luar daerah\" bila kejadian di luar kabupaten. Kasus dihitung "
                   "sekali pada kecamatan kejadian utamanya; korban pada kecamatan tempat korban itu.")),
+    (gettext_lazy("Lembaga penanganan"),
+     gettext_lazy("Lembaga yang menangani kasus pada akhir periode. Kasus yang dilimpahkan (pelimpahan) dihitung "
+                  "sekali: pada lembaga penerima untuk periode yang berakhir sesudah pelimpahan diterima, pada "
+                  "lembaga pengirim untuk periode sebelumnya. Laporan yang sudah terbit tidak berubah.")),
     (gettext_lazy("GBVIMS"),
      gettext_lazy("Satu jenis per korban menurut urutan GBVIMS: Rape (seksual dengan perkosaan atau persetubuhan "
                   "anak), Sexual Assault (seksual lain), Physical Assault (fisik), Forced Marriage (pemaksaan "

@@ -20,8 +20,9 @@ from tests.conftest import client_for, register_case
 # audit row (two: the audit chain's head under its lock, then the row) and the audit trail, and 3 outside the
 # case (the referral panel, the navbar's bell and agency).
 LIST_BUDGET = 10
-# +1: the data-subject requests (UU 27/2022), one prefetch; +1: the audit chain's head; +1: the agenda items.
-CASE_PAGE_BUDGET = 23
+# +1: the data-subject requests (UU 27/2022), one prefetch; +1: the audit chain's head; +1: the agenda items;
+# +1: the transfers panel.
+CASE_PAGE_BUDGET = 24
 DEADLINES_BUDGET = 7  # +1: the open personal-data breaches, for a supervisor
 HOME_PANEL_BUDGET = 2
 
