@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import print_views, views
 
 app_name = "cases"
 
@@ -36,4 +36,5 @@ urlpatterns = [
     path("<int:pk>/subjek-data/", views.case_subject_request, name="subject_request"),
     path("<int:pk>/subjek-data/<int:victim_pk>/cetak/", views.subject_data_print, name="subject_data_print"),
     path("kebocoran-data/", views.breach_list, name="breaches"),
+    path("<int:pk>/cetak/<slug:kind>.pdf", print_views.document, name="document"),
 ]

@@ -36,6 +36,9 @@ class Capability(StrEnum):
     CASE_DECIDE_CLOSURE = "case.decide_closure"
     CASE_APPROVE_CONSENT = "case.approve_consent"  # a guardian's consent when a parent is the perpetrator
     CASE_VIEW_READS = "case.view_reads"  # who opened a case (its read trail)
+    # The identity section of a case in scope (names, NIK, birth dates, addresses, phones, chronology), on the
+    # page and in every printed document; without it a reader of the case sees survivor codes only.
+    CASE_VIEW_IDENTITY = "case.view_identity"
     # Referrals between agencies.
     REFERRAL_SEND = "referral.send"
     REFERRAL_INBOX = "referral.inbox"  # receive referrals: the agency's inbox and the referrals sent to it
@@ -162,6 +165,7 @@ C = Capability
 POLICY: dict[str, RolePolicy] = {
     Role.CASEWORKER: RolePolicy(
         grants=allow(C.CASE_WORK, C.CASE_VIEW_OWN, C.CASE_INTAKE, C.REFERRAL_SEND, C.NOTIFICATION_VIEW)
+        | allow(C.CASE_VIEW_IDENTITY)
         | allow(C.REFERRAL_INBOX, where=not_at(*NO_CASE_ACCESS_AGENCY_TYPES))
         | allow(C.REFERRAL_REFER_IN, where=FROM_OTHER_DISTRICT),
         home=HomePage(_("Beranda pendamping"),
@@ -174,6 +178,7 @@ POLICY: dict[str, RolePolicy] = {
                      C.CASE_APPROVE_CONSENT, C.CASE_VIEW_READS, C.REFERRAL_SEND, C.REFERRAL_LEGAL_BASIS,
                      C.NOTIFICATION_VIEW, C.REPORT_VIEW, C.REPORT_INTERNAL, C.PREVENTION_OVERSEE, C.AUDIT_VIEW,
                      C.BREACH_REGISTER)
+        | allow(C.CASE_VIEW_IDENTITY)
         | allow(C.REFERRAL_INBOX, where=not_at(*NO_CASE_ACCESS_AGENCY_TYPES))
         | allow(C.ROLE_APPROVE, where=WITH_AGENCY)
         | allow(C.REFERRAL_REFER_IN, where=FROM_OTHER_DISTRICT)
