@@ -100,7 +100,10 @@ def _context(*, case: Case, document: Document, user: User, now: datetime) -> di
         "see_identity": page.identity is not None,
         "survivor_codes": ", ".join(row.victim.survivor_code for row in page.victims),
         "printed_at": timezone.localtime(now),
-        "consent_scopes": codes.ConsentScope.choices, "consent_givers": codes.ConsentGiver.choices,
+        # The blank form is signed by a person: processing on a legal basis instead is recorded, not signed.
+        "consent_scopes": codes.ConsentScope.choices,
+        "consent_givers": [(value, label) for value, label in codes.ConsentGiver.choices
+                           if value != codes.ConsentGiver.LEGAL_BASIS],
         # The version the consent form records by default: the paper and the record name the same text.
         "consent_form_version": ConsentForm.base_fields["form_version"].initial,
     }

@@ -171,7 +171,7 @@ def test_before_consent_the_consent_form_is_blank_and_absent_documents_are_not_o
     for label in ("Menerima layanan", "Mediasi", "Korban sendiri", "Orang tua", "Wali", "Nama pemberi persetujuan",
                   "nama dan tanda tangan", "IC-2026-1"):
         assert label in text, label
-    assert "Berlaku" not in text and "Waktu · formulir" not in text
+    assert "Berlaku" not in text and "Waktu · formulir" not in text and "dasar hukum" not in text
 
 
 @pytest.mark.parametrize("persona", ["outsider", "police_officer", "official", "sysadmin", None])
