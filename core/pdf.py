@@ -21,10 +21,15 @@ def render_pdf(template_name: str, context: Mapping | Callable[[], Mapping], *,
 
     A callable `context` is called in Indonesian too: labels made in Python (choice displays) follow it.
     """
-    from weasyprint import CSS, HTML  # imported here: loading Pango is slow and most requests never need it
-
     with translation.override("id"):
         html = render_to_string(template_name, dict(context() if callable(context) else context))
+    return pdf_from_html(html, stylesheets=stylesheets)
+
+
+def pdf_from_html(html: str, *, stylesheets: Iterable[str] = ()) -> bytes:
+    """HTML already rendered (a caller that also shows or tests the HTML itself) as PDF bytes."""
+    from weasyprint import CSS, HTML  # imported here: loading Pango is slow and most requests never need it
+
     sheets = [CSS(filename=_static_file(path)) for path in stylesheets]
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=sheets)
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.audit import ChainHead, chain_head
+from core.pdf import pdf_from_html
 from reports import charts
 from reports.periods import Period
 from reports.presentation import present, summary_sentences
@@ -50,10 +51,8 @@ def render_report(*, period: Period, edition: str, verification_code: str, versi
                   now: datetime | None = None, stats: Statistics | None = None,
                   audit_head: ChainHead | None = None) -> bytes:
     """The report of `period` in `edition` as PDF bytes, always in Indonesian whatever the caller's language."""
-    from weasyprint import HTML  # imported here: loading Pango is slow and only this needs it
-
     with translation.override("id"):
         stats = stats or compute_statistics(period, now=now)
         html = report_html(stats, edition=edition, verification_code=verification_code, version=version,
                            audit_head=audit_head)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return pdf_from_html(html)
