@@ -19,6 +19,7 @@ from cases.models import Case
 from core import policy
 from core.models import AuditEvent
 from core.policy import Capability, RolePolicy, allow
+from tests.cases.test_queries import _calendar_cached, count_queries  # noqa: F401 (autouse: the calendar warm)
 from tests.conftest import assert_hidden, client_for, make_user, register_case
 
 VICTIM_NAMES = ("Siti Sintetis Ibu", "Nur Sintetis Anak")
@@ -190,3 +191,16 @@ def test_a_document_is_indonesian_whatever_the_readers_language(caseworker, regi
     client.cookies["django_language"] = "en"
     text = _text(client.get(url(case, "formulir-pengaduan")).content)
     assert "Perempuan" in text and "Datang langsung" in text and "Female" not in text
+
+
+# The whole case file reads what the case page reads (its prefetch), then writes the print's audit row.
+PRINT_BUDGET = 18
+
+
+def test_the_whole_case_file_prints_in_a_fixed_number_of_queries(caseworker, regions,
+                                                                  django_assert_max_num_queries):
+    client = client_for(caseworker)
+    plain, busy = register_case(caseworker), household_case(caseworker)
+    assert count_queries(client, url(plain, "berkas-kasus")) == count_queries(client, url(busy, "berkas-kasus"))
+    with django_assert_max_num_queries(PRINT_BUDGET):
+        client.get(url(busy, "berkas-kasus"))
