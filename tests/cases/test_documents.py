@@ -155,6 +155,12 @@ def test_a_reader_without_identity_rights_gets_documents_without_names(caseworke
         for identifying in IDENTIFYING:
             assert identifying not in text, (kind, identifying)
     assert AuditEvent.objects.filter(action="case.print", actor=data_officer).count() == 2
+    # Nor the subject-access print of one person's data (UU 27/2022 Pasal 7), which is all identity.
+    victim = case.victims.first()
+    subject_print = f"/kasus/{case.pk}/subjek-data/{victim.pk}/cetak/"
+    assert subject_print not in page
+    assert client.get(subject_print).status_code == 404
+    assert client_for(caseworker).get(subject_print).status_code == 200
 
 
 def test_before_consent_the_consent_form_is_blank_and_absent_documents_are_not_offered(caseworker, regions):
