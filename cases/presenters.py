@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import User
-from cases import deadlines, rules, selectors
+from cases import deadlines, documents, rules, selectors
 from cases.agenda import AgendaRow, case_agenda_rows
 from cases.deadlines import DeadlineItem
 from cases.models import Assessment, Case, Consent, Perpetrator, PlannedService, ServiceDelivery, Victim
@@ -33,12 +33,15 @@ class Capabilities:
     decide_closure: bool = False
     approve_consent: bool = False
     read_audit_trail: bool = False
+    # The identity section, on the page and in every printed document (cases.documents asks this too).
+    see_identity: bool = False
 
     @classmethod
     def for_user(cls, user: User) -> Capabilities:
         return cls(assign=can(user, Capability.CASE_ASSIGN), decide_closure=can(user, Capability.CASE_DECIDE_CLOSURE),
                    approve_consent=can(user, Capability.CASE_APPROVE_CONSENT),
-                   read_audit_trail=can(user, Capability.CASE_VIEW_READS))
+                   read_audit_trail=can(user, Capability.CASE_VIEW_READS),
+                   see_identity=can(user, Capability.CASE_VIEW_IDENTITY))
 
 
 @dataclass(frozen=True)
@@ -185,8 +188,9 @@ class CasePage:
     mediation_bar: str  # why the law rules mediation out, or ""
     consents: list[ConsentRow]
     police_note: str
-    identity: Identity
+    identity: Identity | None  # None: the user may not see the identity section
     reads: list[ReadRow]
+    prints: list[Action]  # the "Cetak" menu: the documents this case has
     agenda: list[AgendaRow] = field(default_factory=list)
 
     @property
@@ -229,7 +233,7 @@ def case_page(*, case: Case, user: User, now: datetime | None = None) -> CasePag
         "attachments": Section("lampiran", _("Lampiran"), offer(True, _("Unggah lampiran"), "attach")),
         "agenda": Section("agenda", _("Agenda"), offer(is_open, _("Tambah agenda"), "agenda_add")),
         "referrals": Section("rujukan", _("Rujukan")),
-        "identity": Section("identitas", _("Data identitas")),
+        "identity": Section("identitas", _("Data identitas"), visible=may.see_identity),
         "reads": Section("audit", _("Jejak baca"), visible=may.read_audit_trail),
     }
     return CasePage(
@@ -255,9 +259,11 @@ def case_page(*, case: Case, user: User, now: datetime | None = None) -> CasePag
         consents=[_consent_row(consent, may, url) for consent in case.consents.all()],
         police_note=(_("Kasus TPKS: wajib dilaporkan ke kepolisian paling lambat 3×24 jam (UU 12/2022 Pasal 41).")
                      if is_tpks else _("Belum dilaporkan.")),
-        identity=_identity(case),
+        identity=_identity(case) if may.see_identity else None,
         reads=[_read_row(event) for event in selectors.case_reads(case=case)] if may.read_audit_trail else [],
         agenda=case_agenda_rows(case=case, today=timezone.localdate(now)),
+        prints=[Action(document.title, reverse("cases:document", args=[case.pk, document.kind]))
+                for document in documents.available(case)],
     )
 
 
@@ -407,6 +413,8 @@ def _consent_row(consent: Consent, may: Capabilities, url) -> ConsentRow:
 def _read_row(event) -> ReadRow:
     if event.action == "case.attachment_read":
         page = _("lampiran")
+    elif event.action == "case.print":
+        page = _("cetak: %(document)s") % {"document": documents.title_of((event.details or {}).get("document"))}
     else:
         page = (event.details or {}).get("page") or _("halaman kasus")
     return ReadRow(at=event.at, actor_label=event.actor_label, page=page)

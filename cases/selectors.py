@@ -230,7 +230,7 @@ def case_reads(*, case: Case, limit: int = 30) -> list[AuditEvent]:
                                           action__in=READ_ACTIONS).order_by("-at")[:limit])
 
 
-READ_ACTIONS = ["case.read", "case.attachment_read"]
+READ_ACTIONS = ["case.read", "case.attachment_read", "case.print"]
 
 
 # --- Possible duplicates at intake --------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import agenda_views, transfer_views, views
+from cases import agenda_views, print_views, transfer_views, views
 
 app_name = "cases"
 
@@ -43,4 +43,5 @@ urlpatterns = [
     path("pelimpahan/<int:pk>/", transfer_views.transfer_detail, name="transfer_detail"),
     path("<int:pk>/limpahkan/", transfer_views.transfer_send, name="transfer_send"),
     path("<int:pk>/dilimpahkan/", transfer_views.handed_on, name="handed_on"),
+    path("<int:pk>/cetak/<slug:kind>.pdf", print_views.document, name="document"),
 ]

@@ -491,6 +491,8 @@ case_subject_request = _make_action_view("subject_request")
 def subject_data_print(request: HttpRequest, pk: int, victim_pk: int) -> HttpResponse:
     """One person's data on the case, to print for an access request (UU 27/2022 Pasal 7); case team only."""
     case = _get_case_for_user(request, pk, page="cetak-data-subjek")
+    if not can(request.user, Capability.CASE_VIEW_IDENTITY):  # names and NIK: the identity section's rule
+        raise Http404
     if request.method != "GET":  # after the scope check: outsiders get 404 whatever the method
         return HttpResponseNotAllowed(["GET"])
     victim = get_object_or_404(case.victims.prefetch_related("violence_types"), pk=victim_pk)

@@ -38,6 +38,9 @@ class Capability(StrEnum):
     CASE_VIEW_READS = "case.view_reads"  # who opened a case (its read trail)
     # Pelimpahan: send the agency's case to another unit, and accept or decline the cases sent to the agency.
     CASE_TRANSFER = "case.transfer"
+    # The identity section of a case in scope (names, NIK, birth dates, addresses, phones, chronology), on the
+    # page and in every printed document; without it a reader of the case sees survivor codes only.
+    CASE_VIEW_IDENTITY = "case.view_identity"
     # Referrals between agencies.
     REFERRAL_SEND = "referral.send"
     REFERRAL_INBOX = "referral.inbox"  # receive referrals: the agency's inbox and the referrals sent to it
@@ -164,6 +167,7 @@ C = Capability
 POLICY: dict[str, RolePolicy] = {
     Role.CASEWORKER: RolePolicy(
         grants=allow(C.CASE_WORK, C.CASE_VIEW_OWN, C.CASE_INTAKE, C.REFERRAL_SEND, C.NOTIFICATION_VIEW)
+        | allow(C.CASE_VIEW_IDENTITY)
         | allow(C.REFERRAL_INBOX, where=not_at(*NO_CASE_ACCESS_AGENCY_TYPES))
         | allow(C.REFERRAL_REFER_IN, where=FROM_OTHER_DISTRICT),
         home=HomePage(_("Beranda pendamping"),
@@ -176,6 +180,7 @@ POLICY: dict[str, RolePolicy] = {
                      C.CASE_APPROVE_CONSENT, C.CASE_VIEW_READS, C.REFERRAL_SEND, C.REFERRAL_LEGAL_BASIS,
                      C.NOTIFICATION_VIEW, C.REPORT_VIEW, C.REPORT_INTERNAL, C.PREVENTION_OVERSEE, C.AUDIT_VIEW,
                      C.BREACH_REGISTER)
+        | allow(C.CASE_VIEW_IDENTITY)
         | allow(C.REFERRAL_INBOX, where=not_at(*NO_CASE_ACCESS_AGENCY_TYPES))
         # The UPTD head is the case manager (Permen PPPA 2/2022): who owns a case is the supervisor's decision.
         | allow(C.CASE_TRANSFER, where=not_at(*NO_CASE_ACCESS_AGENCY_TYPES))

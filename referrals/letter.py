@@ -4,9 +4,9 @@ It carries only what the referral shared (its snapshot), never the case file: th
 referral page. Always in Indonesian, the language of official letters.
 """
 
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from core.pdf import render_pdf
 from core.policy import signature_title
 from referrals.models import Referral
 from referrals.sharing import shared_rows_for
@@ -14,15 +14,11 @@ from referrals.sharing import shared_rows_for
 
 def render_referral_letter(referral: Referral) -> bytes:
     """The Surat Rujukan of one referral, as PDF bytes."""
-    from weasyprint import HTML  # imported here: loading Pango is slow and most requests never need it
-
-    with translation.override("id"):
-        html = render_to_string("referrals/letter.html", {
-            "referral": referral,
-            "signer_title": signature_title(referral.sent_by),
-            "rows": shared_rows_for(referral),
-            "services": [s.get_service_display() for s in referral.requested_services.all()],
-            "sent_on": timezone.localtime(referral.sent_at),
-            "printed_at": timezone.localtime(),
-        })
-        return HTML(string=html).write_pdf()
+    return render_pdf("referrals/letter.html", lambda: {
+        "referral": referral,
+        "signer_title": signature_title(referral.sent_by),
+        "rows": shared_rows_for(referral),
+        "services": [s.get_service_display() for s in referral.requested_services.all()],
+        "sent_on": timezone.localtime(referral.sent_at),
+        "printed_at": timezone.localtime(),
+    })

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.audit import ChainHead, chain_head
+from core.pdf import pdf_from_html
 from reports import charts
 from reports.figures import changes_note
 from reports.periods import Period
@@ -53,10 +54,8 @@ def render_report(*, period: Period, edition: str, verification_code: str, versi
                   now: datetime | None = None, stats: Statistics | None = None,
                   audit_head: ChainHead | None = None, changes: dict | None = None) -> bytes:
     """The report of `period` in `edition` as PDF bytes, always in Indonesian whatever the caller's language."""
-    from weasyprint import HTML  # imported here: loading Pango is slow and only this needs it
-
     with translation.override("id"):
         stats = stats or compute_statistics(period, now=now)
         html = report_html(stats, edition=edition, verification_code=verification_code, version=version,
                            audit_head=audit_head, changes=changes)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return pdf_from_html(html)
