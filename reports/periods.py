@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core import bounds
 
+
 class PeriodError(ValueError):
     """The period cannot be read; the message is for the official."""
 
