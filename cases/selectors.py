@@ -45,6 +45,14 @@ def cases_visible_to(*, user: User) -> QuerySet[Case]:
     return cases.none()
 
 
+def case_team_cases(*, user: User) -> QuerySet[Case]:
+    """The cases whose file the user may correct (issue 10: the case team, the assigned worker and the
+    supervisors of the case's agency): today the cases they work on, as core.policy.case_scope decides."""
+    if not can(user, Capability.CASE_WORK):
+        return Case.objects.none()
+    return cases_visible_to(user=user)
+
+
 def case_counts_by_village(*, start: date, end: date) -> dict[str, int]:
     """Cases per desa/kelurahan of the incident, counted by the complaint's received date (start..end inclusive)."""
     rows = (Case.objects.filter(received_at__date__gte=start, received_at__date__lte=end,
