@@ -96,6 +96,7 @@ class VictimRow:
     violence: str
     disability: str
     perpetrators: str  # "Pelaku 1: Tetangga; ..."
+    corrections: tuple[Action, ...] = ()  # change, violence types, remove (cases.corrections)
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class PerpetratorRow:
     number: int
     perpetrator: Perpetrator
     description: str  # sex and age
+    corrections: tuple[Action, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,8 @@ class CasePage:
     police_note: str
     identity: Identity
     reads: list[ReadRow]
+    history: Action | None = None  # Riwayat: the corrections after intake (the case team's)
+    mediation_flagged: bool = False  # a fact learnt later barred a mediation already held (UU 12/2022 Pasal 23)
 
     @property
     def nav(self) -> list[Section]:
@@ -204,10 +208,12 @@ def case_page(*, case: Case, user: User, now: datetime | None = None) -> CasePag
     def offer(when: bool, label: str, name: str) -> Action | None:
         return Action(label, url(name)) if when else None
 
+    # Corrections after intake: the case team (whoever may open this page to work on it) while the case is open.
+    correct = is_open and can(user, Capability.CASE_WORK)
     sections = {
-        "victims": Section("korban", _("Korban")),
-        "perpetrators": Section("pelaku", _("Pelaku")),
-        "incident": Section("kejadian", _("Kejadian")),
+        "victims": Section("korban", _("Korban"), offer(correct, _("Tambah korban"), "victim_add")),
+        "perpetrators": Section("pelaku", _("Pelaku"), offer(correct, _("Tambah pelaku"), "perpetrator_add")),
+        "incident": Section("kejadian", _("Kejadian"), offer(correct, _("Ubah kejadian"), "incident_edit")),
         "assessments": Section("asesmen", _("Asesmen"),
                                offer(is_open and case.stage != S.COMPLAINT, _("Tambah asesmen"), "assess")),
         "plan": Section("rencana", _("Rencana"), offer(is_open and bool(case.assessments.all()),
@@ -238,8 +244,11 @@ def case_page(*, case: Case, user: User, now: datetime | None = None) -> CasePag
         assign=offer(may.assign and is_open, _("Tugaskan ulang") if case.assigned_worker_id else _("Tugaskan"),
                      "assign"),
         sections=sections,
-        victims=[_victim_row(victim, numbers) for victim in case.victims.all()],
-        perpetrators=[PerpetratorRow(numbers[p.pk], p, _perpetrator_description(p)) for p in case.perpetrators.all()],
+        victims=[_victim_row(victim, numbers, _victim_corrections(victim, url) if correct else ())
+                 for victim in case.victims.all()],
+        perpetrators=[PerpetratorRow(numbers[p.pk], p, _perpetrator_description(p),
+                                     _perpetrator_corrections(p, url) if correct else ())
+                      for p in case.perpetrators.all()],
         incident_place=_incident_place(case.incident),
         incident_area=_incident_area(case.incident),
         assessments=[AssessmentRow(a, "; ".join(rules.assessment_needs(a)) or "–") for a in case.assessments.all()],
@@ -251,7 +260,20 @@ def case_page(*, case: Case, user: User, now: datetime | None = None) -> CasePag
                      if is_tpks else _("Belum dilaporkan.")),
         identity=_identity(case),
         reads=[_read_row(event) for event in selectors.case_reads(case=case)] if may.read_audit_trail else [],
+        history=offer(can(user, Capability.CASE_WORK), _("Riwayat perubahan"), "history"),
+        mediation_flagged=any(m.barred_at for m in case.mediations.all()),
     )
+
+
+def _victim_corrections(victim: Victim, url) -> tuple[Action, ...]:
+    return (Action(_("Ubah data"), url("victim_edit", victim.pk)),
+            Action(_("Jenis kekerasan"), url("victim_violence", victim.pk)),
+            Action(_("Hapus"), url("victim_remove", victim.pk)))
+
+
+def _perpetrator_corrections(perpetrator: Perpetrator, url) -> tuple[Action, ...]:
+    return (Action(_("Ubah data"), url("perpetrator_edit", perpetrator.pk)),
+            Action(_("Hapus"), url("perpetrator_remove", perpetrator.pk)))
 
 
 def stage_progress(case: Case) -> list[ProgressStep]:
@@ -324,7 +346,7 @@ def _perpetrator_number(number: int | None) -> str:
     return _("Pelaku %(number)s") % {"number": number}
 
 
-def _victim_row(victim: Victim, numbers: dict[int, int]) -> VictimRow:
+def _victim_row(victim: Victim, numbers: dict[int, int], corrections: tuple[Action, ...] = ()) -> VictimRow:
     if not victim.has_disability:
         disability = _("Tidak")
     elif victim.disability_kinds:
@@ -336,7 +358,7 @@ def _victim_row(victim: Victim, numbers: dict[int, int]) -> VictimRow:
                       for link in victim.perpetrator_links.all())
     return VictimRow(victim=victim, life_stage=_("anak") if victim.is_child else _("dewasa"),
                      violence=", ".join(v.get_violence_type_display() for v in victim.violence_types.all()),
-                     disability=disability, perpetrators=links or "–")
+                     disability=disability, perpetrators=links or "–", corrections=corrections)
 
 
 def _perpetrator_description(perpetrator: Perpetrator) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import correction_views, views
 
 app_name = "cases"
 
@@ -36,4 +36,15 @@ urlpatterns = [
     path("<int:pk>/subjek-data/", views.case_subject_request, name="subject_request"),
     path("<int:pk>/subjek-data/<int:victim_pk>/cetak/", views.subject_data_print, name="subject_data_print"),
     path("kebocoran-data/", views.breach_list, name="breaches"),
+    # Corrections after intake and the history (cases.corrections, cases.history).
+    path("<int:pk>/riwayat/", correction_views.case_history, name="history"),
+    path("<int:pk>/korban/tambah/", correction_views.victim_add, name="victim_add"),
+    path("<int:pk>/korban/<int:victim_pk>/ubah/", correction_views.victim_edit, name="victim_edit"),
+    path("<int:pk>/korban/<int:victim_pk>/kekerasan/", correction_views.victim_violence, name="victim_violence"),
+    path("<int:pk>/korban/<int:victim_pk>/hapus/", correction_views.victim_remove, name="victim_remove"),
+    path("<int:pk>/pelaku/tambah/", correction_views.perpetrator_add, name="perpetrator_add"),
+    path("<int:pk>/pelaku/<int:perpetrator_pk>/ubah/", correction_views.perpetrator_edit, name="perpetrator_edit"),
+    path("<int:pk>/pelaku/<int:perpetrator_pk>/hapus/", correction_views.perpetrator_remove,
+         name="perpetrator_remove"),
+    path("<int:pk>/kejadian/ubah/", correction_views.incident_edit, name="incident_edit"),
 ]
