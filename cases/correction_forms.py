@@ -107,7 +107,6 @@ class _VictimEdit(CorrectionForm):
             _village_widget_attrs(self, "address_kecamatan", "address_village")
         self.fields["age_at_incident"].required = False
         self.fields["age_at_incident"].help_text = _("Dihitung dari tanggal lahir bila tanggal lahir diisi.")
-        self.fields["name"].required = True
         self.helper = _helper(_("Simpan perubahan"))
 
     def clean_nik(self):

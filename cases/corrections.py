@@ -177,7 +177,8 @@ def _set_age(victim: Victim, occurred_on: date) -> None:
 
 
 def _check_victim(victim: Victim) -> None:
-    if not (victim.name or "").strip():
+    # Required as the model requires it (a victim of unknown identity, if the model allows one, has none yet).
+    if not (victim.name or "").strip() and not Victim._meta.get_field("name").blank:
         raise CaseError(_("Isi nama korban."))
     if victim.nik and not NIK_PATTERN.match(victim.nik):
         raise CaseError(_("NIK korban harus 16 angka."))

@@ -161,3 +161,32 @@ def test_history_page_query_budget_is_constant(case, caseworker):
     assert CaseChange.objects.filter(case=case).count() == 30
     thirty = _history_queries(client, case)
     assert one == thirty <= HISTORY_BUDGET, (one, thirty)
+
+
+def test_a_mediation_barred_by_a_later_fact_is_flagged_on_the_case_page(case, caseworker, supervisor):
+    from tests.cases.test_mediation import mediate, ready_for_mediation
+
+    ready_for_mediation(case, caseworker)
+    mediate(case, caseworker)
+    page = client_for(supervisor).get(f"/kasus/{case.pk}/").content.decode()
+    assert "Koordinator meninjau mediasi" not in page
+    victim = case.victims.get()
+    corrections.victim_violence_update(victim=victim, actor=caseworker, version=victim.version,
+                                       violence_types=["fisik", "seksual"])
+    page = client_for(supervisor).get(f"/kasus/{case.pk}/").content.decode()
+    assert "Koordinator meninjau mediasi yang sudah dicatat" in page
+    assert "UU 12/2022 tentang TPKS Pasal 23" in page
+
+
+def test_a_closed_case_is_not_corrected(case, caseworker, supervisor):
+    from cases import services
+    from cases.services import CaseError
+
+    services.closure_request(case=case, actor=caseworker, reason="Selesai")
+    services.closure_approve(case=case, actor=supervisor)
+    victim = case.victims.get()
+    with pytest.raises(CaseError, match="Buka kembali kasus"):
+        corrections.victim_update(victim=victim, actor=supervisor, version=victim.version,
+                                  changes={"education": "sd"})
+    page = client_for(supervisor).get(f"/kasus/{case.pk}/").content.decode()
+    assert f"/kasus/{case.pk}/korban/tambah/" not in page and f"/kasus/{case.pk}/riwayat/" in page
