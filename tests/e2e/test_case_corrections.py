@@ -101,3 +101,24 @@ def test_sexual_abuse_disclosed_a_week_later_is_recorded_and_the_law_follows(pag
     report = Report.objects.get(pk=report.pk)
     assert (report.sha256, report.summary) == published
     assert report.sha256 == hashlib.sha256(report.file.open("rb").read()).hexdigest()
+
+
+def test_the_correction_form_works_on_a_phone(browser, live_server, demo):
+    worker = User.objects.get(username="pendamping")
+    case = kdrt_case_a_week_old(worker)
+    daughter = case.victims.get(age_at_incident=14)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID",
+                                  timezone_id="Asia/Makassar")
+    page = context.new_page()
+    try:
+        log_in(page, live_server, "pendamping", DEMO_PASSWORD)
+        page.goto(f"{live_server.url}/kasus/{case.pk}/korban/{daughter.pk}/ubah/")
+        page.get_by_label("Pendidikan").select_option(label="SD")
+        page.get_by_label("Alasan koreksi").fill("Keliru saat penerimaan")
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        page.get_by_role("button", name="Simpan perubahan").click()
+        expect(page.get_by_text("Data korban diperbarui.")).to_be_visible()
+        daughter.refresh_from_db()
+        assert daughter.education == "sd"
+    finally:
+        context.close()
