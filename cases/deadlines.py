@@ -8,7 +8,8 @@ complaint was received (Case.received_at) and stop at the facts the services rec
 - high-risk service: received + CASE_HIGH_RISK_SERVICE_MINUTES; met by Case.first_service_at
   (SOP no. 301/2022 after Permen PPPA 2/2022); medium risk: + CASE_MEDIUM_RISK_SERVICE_HOURS;
 - TPKS reported to the police: received + CASE_TPKS_POLICE_REPORT_HOURS; met by Case.police_reported_at
-  (UU 12/2022 Pasal 41).
+  (UU 12/2022 Pasal 41). Sexual violence learnt after intake (cases.corrections) starts this clock when it
+  became known (Case.tpks_known_at), not at the complaint.
 
 Lists filter "overdue" in the database (`overdue_q`): the working-day rule is monotone in the
 received time, so "due < now" is the same as "received < cutoff(now)" and needs no per-row arithmetic.
@@ -133,9 +134,14 @@ def case_deadlines(case, *, is_tpks: bool | None = None, now: datetime | None = 
                                   case.first_service_at, now, closed))
     if is_tpks:
         # UU 12/2022 Pasal 41: the UPTD PPA reports to the police within 3x24 hours of the victim's report.
-        items.append(DeadlineItem(case, DeadlineKind.POLICE_REPORT, received + police_report_limit(),
+        items.append(DeadlineItem(case, DeadlineKind.POLICE_REPORT, police_clock_start(case) + police_report_limit(),
                                   case.police_reported_at, now, closed))
     return sorted(items, key=lambda item: item.due_at)
+
+
+def police_clock_start(case) -> datetime:
+    """When the Pasal 41 clock starts: the complaint, or the moment sexual violence became known after it."""
+    return case.tpks_known_at or case.received_at
 
 
 def open_deadlines(case, *, is_tpks: bool | None = None, now: datetime | None = None) -> list[DeadlineItem]:
@@ -163,7 +169,9 @@ def overdue_q(now: datetime | None = None) -> Q:
         | Q(risk_level=codes.RiskLevel.HIGH, first_service_at__isnull=True, received_at__lt=now - high_risk_limit())
         | Q(risk_level=codes.RiskLevel.MEDIUM, first_service_at__isnull=True,
             received_at__lt=now - medium_risk_limit())
-        | Q(is_tpks=True, police_reported_at__isnull=True, received_at__lt=now - police_report_limit()))
+        | Q(is_tpks=True, police_reported_at__isnull=True, tpks_known_at__isnull=True,
+            received_at__lt=now - police_report_limit())
+        | Q(is_tpks=True, police_reported_at__isnull=True, tpks_known_at__lt=now - police_report_limit()))
 
 
 def deadline_items(cases: QuerySet, *, now: datetime | None = None) -> list[DeadlineItem]:
@@ -171,7 +179,7 @@ def deadline_items(cases: QuerySet, *, now: datetime | None = None) -> list[Dead
     now = now or timezone.now()
     rows = (with_tpks(cases).filter(open_items_q()).select_related(None).select_related("assigned_worker")
             .only("id", "number", "stage", "received_at", "risk_level", "identified_at", "first_service_at",
-                  "police_reported_at", "assigned_worker__username", "assigned_worker__first_name",
+                  "police_reported_at", "tpks_known_at", "assigned_worker__username", "assigned_worker__first_name",
                   "assigned_worker__last_name")
             .order_by())
     items = [item for case in rows for item in open_deadlines(case, is_tpks=case.is_tpks, now=now)]

@@ -34,6 +34,46 @@ from core.crypto import (
 from core.models import TimeStampedModel, Versioned
 
 
+class Present(models.Manager):
+    """The rows still on the case file: a victim, perpetrator or violence type removed by a correction (with its
+    reason, cases.corrections) leaves the page, the lists and the statistics but stays in the history. Default
+    manager, so every `case.victims.all()` and prefetch reads only these; `all_objects` reads the removed too.
+
+    `removal_fields` is a class attribute, not an argument: Django builds related managers (`case.victims`) by
+    subclassing the default manager and calling it without arguments."""
+
+    removal_fields: tuple[str, ...] = ("removed_at",)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(**{f"{name}__isnull": True for name in self.removal_fields})
+
+
+class PresentViolence(Present):
+    # A removed victim's violence types leave the statistics with the victim.
+    removal_fields = ("removed_at", "victim__removed_at")
+
+
+class PresentPair(Present):
+    # A pair of a removed victim or perpetrator leaves the relationship totals with them.
+    removal_fields = ("victim__removed_at", "perpetrator__removed_at")
+
+
+class Removable(models.Model):
+    """Soft removal by a correction: who, when and why (never a hard delete: the history keeps the record)."""
+
+    removed_at = models.DateTimeField(_("dihapus pada"), null=True, blank=True)
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    removal_reason = EncryptedTextField(_("alasan penghapusan"), blank=True)  # PERSONAL: may name people
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+
 class Case(Versioned, TimeStampedModel):
     number = models.CharField(_("nomor kasus"), max_length=32, unique=True)
     agency = models.ForeignKey(Agency, verbose_name=_("lembaga penanganan"), on_delete=models.PROTECT,
@@ -65,6 +105,9 @@ class Case(Versioned, TimeStampedModel):
     # Time-standard facts, written by the services that cause them (deadlines are computed from these).
     first_service_at = models.DateTimeField(_("layanan pertama"), null=True, blank=True)
     police_reported_at = models.DateTimeField(_("dilaporkan ke kepolisian"), null=True, blank=True)
+    # When sexual violence became known, if after intake (cases.corrections): the UU 12/2022 Pasal 41 clock runs
+    # from here, not from the complaint. Null: known at intake (or not a TPKS case).
+    tpks_known_at = models.DateTimeField(_("TPKS diketahui pada"), null=True, blank=True)
 
     # Closure (terminasi): requested by the worker, approved by a supervisor.
     closure_reason = models.TextField(_("alasan terminasi"), blank=True)
@@ -132,7 +175,7 @@ class Case(Versioned, TimeStampedModel):
         return self.legal_hold_at is not None
 
 
-class Incident(TimeStampedModel):
+class Incident(Versioned, TimeStampedModel):
     """What happened: one incident per case. Its place, kecamatan/desa and KDRT flag are the case's main values:
     the default of every victim at intake, and what counts the case (cases per kecamatan, per desa in the
     coverage). Each victim holds its own (Victim.place...), which the victim statistics count."""
@@ -163,7 +206,7 @@ class Incident(TimeStampedModel):
         ]
 
 
-class Victim(TimeStampedModel):
+class Victim(Versioned, Removable, TimeStampedModel):
     """A survivor (korban). Lists and reports show `survivor_code`, never the name or NIK."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="victims")
@@ -209,8 +252,13 @@ class Victim(TimeStampedModel):
     nik_lookup = models.CharField(max_length=64, blank=True, editable=False)
     name_birth_lookup = models.CharField(max_length=64, blank=True, editable=False)
 
+    all_objects = models.Manager()
+    objects = Present()
+
     class Meta:
         ordering = ["id"]
+        default_manager_name = "objects"  # the present ones (Present); `all_objects` is named first only for ruff
+        base_manager_name = "all_objects"  # a delivery or consent of a removed victim still reaches it
         verbose_name = _("korban")
         verbose_name_plural = _("korban")
         indexes = [
@@ -243,15 +291,29 @@ class VictimViolence(models.Model):
 
     victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="violence_types")
     violence_type = models.CharField(_("jenis kekerasan"), max_length=16, choices=codes.ViolenceType.choices)
+    # When the unit learnt of it, if after intake (a disclosure weeks later); null: known at intake.
+    known_at = models.DateTimeField(_("diketahui pada"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    removed_at = models.DateTimeField(_("dihapus pada"), null=True, blank=True)
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    removal_reason = EncryptedTextField(_("alasan penghapusan"), blank=True)  # PERSONAL
+
+    all_objects = models.Manager()
+    objects = PresentViolence()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["victim", "violence_type"], name="victim_violence_unique")]
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
+        constraints = [models.UniqueConstraint(fields=["victim", "violence_type"], condition=Q(removed_at__isnull=True),
+                                               name="victim_violence_present_unique")]
 
     def __str__(self) -> str:
         return self.get_violence_type_display()
 
 
-class Perpetrator(TimeStampedModel):
+class Perpetrator(Versioned, Removable, TimeStampedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="perpetrators")
     name = EncryptedCharField(_("nama pelaku"), max_length=150, blank=True)  # PERSONAL
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=codes.Sex.choices)
@@ -259,8 +321,13 @@ class Perpetrator(TimeStampedModel):
     # Known to be a child even when the exact age is not: decides mediation vs diversion (UU 11/2012 SPPA).
     is_child = models.BooleanField(_("pelaku anak (di bawah 18 tahun)"), default=False)
 
+    all_objects = models.Manager()
+    objects = Present()
+
     class Meta:
         ordering = ["id"]
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
         verbose_name = _("pelaku")
         verbose_name_plural = _("pelaku")
 
@@ -280,7 +347,12 @@ class VictimPerpetrator(models.Model):
     relationship = models.CharField(_("hubungan dengan korban"), max_length=16, choices=codes.Relationship.choices,
                                     default=codes.Relationship.NA)
 
+    all_objects = models.Manager()
+    objects = PresentPair()
+
     class Meta:
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
         constraints = [models.UniqueConstraint(fields=["victim", "perpetrator"], name="victim_perpetrator_unique")]
 
     def __str__(self) -> str:
@@ -412,6 +484,9 @@ class Mediation(TimeStampedModel):
     follow_up_on = models.DateField(_("tanggal pemantauan kesepakatan"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                     related_name="+")
+    # Set when a fact learnt later (sexual violence, TPPO) made the law rule mediation out (UU 12/2022 Pasal
+    # 23): the supervisor reviews what was agreed. Written by cases.corrections.
+    barred_at = models.DateTimeField(_("mediasi tidak lagi dibolehkan sejak"), null=True, blank=True)
 
     class Meta:
         ordering = ["-held_on"]
@@ -561,6 +636,8 @@ class AgendaReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage}:{self.item_id or self.planned_id}"
+
+
 class CaseTransfer(TimeStampedModel):
     """Pelimpahan: the case handed to another UPTD PPA or service provider (also of another district), which
     owns it from acceptance (cases.transfers). The case keeps its number; the sending agency keeps read access
@@ -637,3 +714,46 @@ class CaseTransfer(TimeStampedModel):
     @property
     def audit_label(self) -> str:
         return f"PL-{self.pk}"
+
+
+class CaseChange(models.Model):
+    """One line of a case's history (Riwayat): a field of a victim, perpetrator, relationship or the incident
+    corrected after intake, or a record added or removed; written by cases.corrections in the same transaction
+    as the change and its audit event, and read by cases.history.
+
+    Our own table rather than django-simple-history or django-pghistory: one row per changed field with a label
+    and a reason is what the page shows; pghistory needs PostgreSQL (SQLite is the embedded default); and a
+    shadow table per model would copy names and NIK a second time. Values are stored as shown (choice labels,
+    dates), encrypted at rest: an old name is as sensitive as the current one.
+    """
+
+    class Action(models.TextChoices):
+        EDIT = "ubah", _("Diubah")
+        ADD = "tambah", _("Ditambahkan")
+        REMOVE = "hapus", _("Dihapus")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(_("waktu"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    record_type = models.CharField(max_length=16)  # victim, perpetrator, relationship, violence, incident
+    record_id = models.PositiveIntegerField()
+    record_label = models.CharField(_("data"), max_length=80)  # "Korban 2 (KRB-XXXX)": no personal data
+    action = models.CharField(_("perubahan"), max_length=8, choices=Action.choices)
+    field = models.CharField(max_length=48, blank=True)
+    field_label = models.CharField(_("isian"), max_length=120, blank=True)
+    old_value = EncryptedTextField(_("semula"), blank=True)  # PERSONAL when `sensitive`
+    new_value = EncryptedTextField(_("menjadi"), blank=True)  # PERSONAL when `sensitive`
+    # An identity field (name, NIK, birth date, address, phone, chronology): shown only where the identity is.
+    sensitive = models.BooleanField(default=False)
+    reason = EncryptedTextField(_("alasan"), blank=True)  # PERSONAL: typed by the worker, may name people
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("riwayat perubahan")
+        indexes = [
+            # The Riwayat page: one case's changes, newest first.
+            models.Index(fields=["case", "-at"], name="casechange_case_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_label} {self.field}"

@@ -102,6 +102,7 @@ class VictimRow:
     perpetrators: str  # "Pelaku 1: Tetangga; ..."
     place: str = ""  # where this victim was harmed: place, KDRT (the victim's own, SIMFONI counts per victim)
     area: str = ""  # desa, kecamatan or "luar daerah"
+    corrections: tuple[Action, ...] = ()  # change, violence types, remove (cases.corrections)
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class PerpetratorRow:
     number: int
     perpetrator: Perpetrator
     description: str  # sex and age
+    corrections: tuple[Action, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,8 @@ class CasePage:
     reads: list[ReadRow]
     prints: list[Action]  # the "Cetak" menu: the documents this case has
     agenda: list[AgendaRow] = field(default_factory=list)
+    history: Action | None = None  # Riwayat: the corrections after intake (the case team's)
+    mediation_flagged: bool = False  # a fact learnt later barred a mediation already held (UU 12/2022 Pasal 23)
 
     @property
     def nav(self) -> list[Section]:
@@ -213,10 +217,12 @@ def case_page(*, case: Case, user: User, now: datetime | None = None) -> CasePag
     def offer(when: bool, label: str, name: str) -> Action | None:
         return Action(label, url(name)) if when else None
 
+    # Corrections after intake: the case team (whoever may open this page to work on it) while the case is open.
+    correct = is_open and can(user, Capability.CASE_WORK)
     sections = {
-        "victims": Section("korban", _("Korban")),
-        "perpetrators": Section("pelaku", _("Pelaku")),
-        "incident": Section("kejadian", _("Kejadian")),
+        "victims": Section("korban", _("Korban"), offer(correct, _("Tambah korban"), "victim_add")),
+        "perpetrators": Section("pelaku", _("Pelaku"), offer(correct, _("Tambah pelaku"), "perpetrator_add")),
+        "incident": Section("kejadian", _("Kejadian"), offer(correct, _("Ubah kejadian"), "incident_edit")),
         "assessments": Section("asesmen", _("Asesmen"),
                                offer(is_open and case.stage != S.COMPLAINT, _("Tambah asesmen"), "assess")),
         "plan": Section("rencana", _("Rencana"), offer(is_open and bool(case.assessments.all()),
@@ -248,8 +254,11 @@ def case_page(*, case: Case, user: User, now: datetime | None = None) -> CasePag
         assign=offer(may.assign and is_open, _("Tugaskan ulang") if case.assigned_worker_id else _("Tugaskan"),
                      "assign"),
         sections=sections,
-        victims=[_victim_row(victim, numbers) for victim in case.victims.all()],
-        perpetrators=[PerpetratorRow(numbers[p.pk], p, _perpetrator_description(p)) for p in case.perpetrators.all()],
+        victims=[_victim_row(victim, numbers, _victim_corrections(victim, url) if correct else ())
+                 for victim in case.victims.all()],
+        perpetrators=[PerpetratorRow(numbers[p.pk], p, _perpetrator_description(p),
+                                     _perpetrator_corrections(p, url) if correct else ())
+                      for p in case.perpetrators.all()],
         incident_place=_incident_place(case.incident),
         incident_area=_incident_area(case.incident),
         assessments=[AssessmentRow(a, "; ".join(rules.assessment_needs(a)) or "–") for a in case.assessments.all()],
@@ -264,7 +273,20 @@ def case_page(*, case: Case, user: User, now: datetime | None = None) -> CasePag
         agenda=case_agenda_rows(case=case, today=timezone.localdate(now)),
         prints=[Action(document.title, reverse("cases:document", args=[case.pk, document.kind]))
                 for document in documents.available(case)],
+        history=offer(can(user, Capability.CASE_WORK), _("Riwayat perubahan"), "history"),
+        mediation_flagged=any(m.barred_at for m in case.mediations.all()),
     )
+
+
+def _victim_corrections(victim: Victim, url) -> tuple[Action, ...]:
+    return (Action(_("Ubah data"), url("victim_edit", victim.pk)),
+            Action(_("Jenis kekerasan"), url("victim_violence", victim.pk)),
+            Action(_("Hapus"), url("victim_remove", victim.pk)))
+
+
+def _perpetrator_corrections(perpetrator: Perpetrator, url) -> tuple[Action, ...]:
+    return (Action(_("Ubah data"), url("perpetrator_edit", perpetrator.pk)),
+            Action(_("Hapus"), url("perpetrator_remove", perpetrator.pk)))
 
 
 def stage_progress(case: Case) -> list[ProgressStep]:
@@ -337,7 +359,7 @@ def _perpetrator_number(number: int | None) -> str:
     return _("Pelaku %(number)s") % {"number": number}
 
 
-def _victim_row(victim: Victim, numbers: dict[int, int]) -> VictimRow:
+def _victim_row(victim: Victim, numbers: dict[int, int], corrections: tuple[Action, ...] = ()) -> VictimRow:
     if not victim.has_disability:
         disability = _("Tidak")
     elif victim.disability_kinds:
@@ -351,7 +373,7 @@ def _victim_row(victim: Victim, numbers: dict[int, int]) -> VictimRow:
                      violence=", ".join(v.get_violence_type_display() for v in victim.violence_types.all()),
                      disability=disability, perpetrators=links or "–", place=_victim_place(victim),
                      area=_area(outside=victim.place_outside_district, kecamatan=victim.place_kecamatan,
-                                village=victim.place_village))
+                                village=victim.place_village), corrections=corrections)
 
 
 def _victim_place(victim: Victim) -> str:

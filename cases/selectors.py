@@ -83,6 +83,12 @@ def sharing_consent(*, victim: Victim, agency_type: str) -> Consent | None:
                 and agency_type in consent.sharing_agency_types):
             return consent
     return None
+def case_team_cases(*, user: User) -> QuerySet[Case]:
+    """The cases whose file the user may correct (issue 10: the case team, the assigned worker and the
+    supervisors of the case's agency): today the cases they work on, as core.policy.case_scope decides."""
+    if not can(user, Capability.CASE_WORK):
+        return Case.objects.none()
+    return cases_visible_to(user=user)
 
 
 def case_counts_by_village(*, start: date, end: date) -> dict[str, int]:

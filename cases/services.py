@@ -25,6 +25,7 @@ from cases.models import (
     Attachment,
     BreachRecord,
     Case,
+    CaseChange,
     CaseNote,
     Consent,
     DataSubjectRequest,
@@ -119,7 +120,7 @@ def _next_case_number(*, received_at: datetime) -> str:
 def _new_survivor_code() -> str:
     while True:
         code = "KRB-" + "".join(secrets.choice(SURVIVOR_CODE_ALPHABET) for _ in range(6))
-        if not Victim.objects.filter(survivor_code=code).exists():
+        if not Victim.all_objects.filter(survivor_code=code).exists():  # removed victims keep their code
             return code
 
 
@@ -923,7 +924,7 @@ def _anonymise(case: Case, now: datetime) -> list[str]:
     if incident is not None:
         incident.chronology = ""
         incident.save(update_fields=["chronology", "updated_at"])
-    for victim in case.victims.all():
+    for victim in Victim.all_objects.filter(case=case):  # removed by a correction too: their names are on file
         victim.name = ANONYMISED
         victim.nik = ""
         victim.birth_date = None
@@ -931,11 +932,22 @@ def _anonymise(case: Case, now: datetime) -> list[str]:
         victim.phone = ""
         victim.nik_lookup = ""
         victim.name_birth_lookup = ""
+        victim.removal_reason = ""
         victim.save(update_fields=["name", "nik", "birth_date", "address_detail", "phone", "nik_lookup",
-                                   "name_birth_lookup", "updated_at"])
-    for perpetrator in case.perpetrators.all():
+                                   "name_birth_lookup", "removal_reason", "updated_at"])
+    for perpetrator in Perpetrator.all_objects.filter(case=case):
         perpetrator.name = ""
-        perpetrator.save(update_fields=["name", "updated_at"])
+        perpetrator.removal_reason = ""
+        perpetrator.save(update_fields=["name", "removal_reason", "updated_at"])
+    for row in VictimViolence.all_objects.filter(victim__case=case, removed_at__isnull=False):
+        row.removal_reason = ""
+        row.save(update_fields=["removal_reason"])
+    # The history (cases.history) keeps old identity values and typed reasons: blanked like the rest.
+    for change in CaseChange.objects.filter(case=case):
+        if change.sensitive:
+            change.old_value = change.new_value = ANONYMISED
+        change.reason = ""
+        change.save(update_fields=["old_value", "new_value", "reason"])
     for model, fields in ((Assessment, {"notes": ""}), (PlannedService, {"notes": ""}),
                           (ServiceDelivery, {"notes": ""}), (Accompaniment, {"notes": ""}),
                           (Consent, {"given_by_name": "", "withdrawal_reason": "", "legal_basis": ""}),

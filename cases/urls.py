@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import agenda_views, print_views, transfer_views, views
+from cases import agenda_views, correction_views, print_views, transfer_views, views
 
 app_name = "cases"
 
@@ -44,4 +44,15 @@ urlpatterns = [
     path("<int:pk>/limpahkan/", transfer_views.transfer_send, name="transfer_send"),
     path("<int:pk>/dilimpahkan/", transfer_views.handed_on, name="handed_on"),
     path("<int:pk>/cetak/<slug:kind>.pdf", print_views.document, name="document"),
+    # Corrections after intake and the history (cases.corrections, cases.history).
+    path("<int:pk>/riwayat/", correction_views.case_history, name="history"),
+    path("<int:pk>/korban/tambah/", correction_views.victim_add, name="victim_add"),
+    path("<int:pk>/korban/<int:victim_pk>/ubah/", correction_views.victim_edit, name="victim_edit"),
+    path("<int:pk>/korban/<int:victim_pk>/kekerasan/", correction_views.victim_violence, name="victim_violence"),
+    path("<int:pk>/korban/<int:victim_pk>/hapus/", correction_views.victim_remove, name="victim_remove"),
+    path("<int:pk>/pelaku/tambah/", correction_views.perpetrator_add, name="perpetrator_add"),
+    path("<int:pk>/pelaku/<int:perpetrator_pk>/ubah/", correction_views.perpetrator_edit, name="perpetrator_edit"),
+    path("<int:pk>/pelaku/<int:perpetrator_pk>/hapus/", correction_views.perpetrator_remove,
+         name="perpetrator_remove"),
+    path("<int:pk>/kejadian/ubah/", correction_views.incident_edit, name="incident_edit"),
 ]

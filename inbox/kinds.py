@@ -39,6 +39,8 @@ class Kind(models.TextChoices):
     # The supervisor's decision on a closure request (cases app), to the case's worker.
     CLOSURE_APPROVED = "terminasi_disetujui", gettext_lazy("Terminasi disetujui")
     CLOSURE_REFUSED = "terminasi_ditolak", gettext_lazy("Terminasi ditolak")
+    # A fact learnt after intake made the law rule out a mediation already held (cases.corrections).
+    MEDIATION_BARRED = "mediasi_dilarang", gettext_lazy("Mediasi tidak lagi dibolehkan")
     # A statistics report is ready (reports app).
     REPORT_READY = "laporan", gettext_lazy("Laporan statistik siap")
     # A change of a staff account's access (agencies.RoleChangeRequest), to the agency's supervisors.
@@ -74,6 +76,9 @@ TEXTS: dict[str, Callable[[dict], str]] = {
     Kind.CLOSURE_APPROVED: lambda p: _("Terminasi kasus %(number)s disetujui; kasus ditutup.") % p,
     Kind.CLOSURE_REFUSED: lambda p: _("Terminasi kasus %(number)s ditolak koordinator; alasannya ada di "
                                       "halaman kasus.") % p,
+    Kind.MEDIATION_BARRED: lambda p: _("Kasus %(number)s kini tercatat sebagai kekerasan seksual atau "
+                                       "perdagangan orang: mediasi tidak dibolehkan (UU 12/2022 Pasal 23). Tinjau "
+                                       "mediasi yang sudah dicatat.") % p,
     Kind.REPORT_READY: lambda p: _("Laporan %(report)s siap diunduh.") % p,
     Kind.ROLE_CHANGE_PENDING: lambda p: _("Perubahan akses %(number)s menunggu persetujuan koordinator: peran "
                                           "%(role)s di %(agency)s.") % p,

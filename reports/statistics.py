@@ -273,7 +273,9 @@ GBV_TYPES = [("rape", "Rape"), ("sexual_assault", "Sexual Assault"), ("physical_
 
 def _has_type(violence_type: str) -> Max:
     """1 when the victim has this violence type (an aggregate over the victim's violence rows), else 0."""
-    return Max(When_(When(violence_types__violence_type=violence_type, then=Value(1)), default=Value(0),
+    # A type removed by a correction (cases.corrections) no longer counts.
+    return Max(When_(When(violence_types__violence_type=violence_type, violence_types__removed_at__isnull=True,
+                          then=Value(1)), default=Value(0),
                      output_field=IntegerField()))
 
 
