@@ -33,6 +33,8 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 BLANK = [("", "---------")]
+# A choice on an intake row starts empty: a preselected code would go unnoticed into the statistics.
+PICK = [("", _("— pilih —"))]
 # The desa list holds only the chosen kecamatan's desa, so an unknown choice means a mismatch.
 VILLAGE_MISMATCH = _("Desa yang dipilih tidak berada di kecamatan itu.")
 
@@ -85,6 +87,9 @@ def silence_errors(*forms_or_formsets) -> None:
             item._non_form_errors = ErrorList()
             for form in item.forms:
                 form._errors = ErrorDict()
+            # The formset keeps its own list of its forms' errors: without this, its error count (which
+            # raises the "Kasus belum tersimpan" banner) still counted the errors silenced above.
+            item._errors = [form._errors for form in item.forms]
 
 
 # --- Intake (penerimaan pengaduan) -------------------------------------------------------------
@@ -159,15 +164,19 @@ class VictimForm(forms.Form):
     birth_date = _date_field(_("Tanggal lahir"), bounds.BIRTH, what=_("Tanggal lahir"), required=False)
     age = forms.IntegerField(label=_("Usia (tahun), bila tanggal lahir tidak diketahui"), min_value=0,
                              max_value=bounds.MAX_AGE, required=False)
-    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=BLANK + codes.Sex.choices)
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=PICK + codes.Sex.choices,
+                            error_messages={"required": _("Pilih jenis kelamin korban.")})
     violence_types = forms.MultipleChoiceField(label=_("Jenis kekerasan (boleh lebih dari satu)"),
                                                choices=codes.ViolenceType.choices, widget=forms.CheckboxSelectMultiple,
                                                error_messages={"required": _("Pilih setidaknya satu jenis "
                                                                              "kekerasan.")})
-    education = forms.ChoiceField(label=_("Pendidikan"), choices=codes.Education.choices,
-                                  initial=codes.Education.OTHER)
-    occupation = forms.ChoiceField(label=_("Pekerjaan"), choices=codes.Occupation.choices,
-                                   initial=codes.Occupation.NA)
+    # SIMFONI-PPA publishes both breakdowns; its own "Lainnya/NA" and "N/A" codes say "not known".
+    education = forms.ChoiceField(label=_("Pendidikan"), choices=PICK + codes.Education.choices,
+                                  error_messages={"required": _("Pilih pendidikan korban (Lainnya/NA bila tidak "
+                                                                "diketahui).")})
+    occupation = forms.ChoiceField(label=_("Pekerjaan"), choices=PICK + codes.Occupation.choices,
+                                   error_messages={"required": _("Pilih pekerjaan korban (N/A bila tidak "
+                                                                 "diketahui).")})
     marital_status = forms.ChoiceField(label=_("Status perkawinan"), choices=BLANK + codes.MaritalStatus.choices,
                                        required=False)
     has_disability = forms.BooleanField(label=_("Penyandang disabilitas"), required=False)
@@ -236,7 +245,8 @@ class VictimForm(forms.Form):
 
 class PerpetratorForm(forms.Form):
     name = forms.CharField(label=_("Nama pelaku"), max_length=150, required=False)
-    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=BLANK + codes.Sex.choices)
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=PICK + codes.Sex.choices,
+                            error_messages={"required": _("Pilih jenis kelamin pelaku.")})
     age = forms.IntegerField(label=_("Usia (tahun)"), min_value=0, max_value=bounds.MAX_AGE, required=False)
     is_child = forms.BooleanField(label=_("Pelaku anak (di bawah 18 tahun)"), required=False)
 
@@ -245,8 +255,10 @@ class PerpetratorForm(forms.Form):
         # The relationship is stored per victim-perpetrator pair (SIMFONI counts pairs).
         for index in range(min(victim_count, MAX_VICTIMS)):
             self.fields[f"relationship_{index}"] = forms.ChoiceField(
-                label=_("Hubungan dengan korban %(n)s") % {"n": index + 1}, choices=codes.Relationship.choices,
-                initial=codes.Relationship.NA)
+                label=_("Hubungan dengan korban %(n)s") % {"n": index + 1},
+                choices=PICK + codes.Relationship.choices,
+                error_messages={"required": _("Pilih hubungan pelaku dengan korban %(n)s (NA bila tidak "
+                                              "diketahui).") % {"n": index + 1}})
         self.helper = _helper(form_tag=False)
         self.helper.render_unmentioned_fields = True  # one relationship per victim, and the "remove" box
         self.helper.layout = Layout(

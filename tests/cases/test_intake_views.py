@@ -218,7 +218,8 @@ def test_the_perpetrator_row_may_stay_empty_when_the_perpetrator_is_unknown(case
     client = client_for(caseworker)
     form_page = client.get(reverse("cases:create")).content.decode()
     assert 'name="pelaku-TOTAL_FORMS" value="1"' in form_page and 'name="pelaku-INITIAL_FORMS" value="0"' in form_page
-    data = intake_data(perpetrators=0) | {"pelaku-TOTAL_FORMS": "1", "pelaku-0-relationship_0": "na",
+    # An untouched row posts its empty choices (every choice of a row starts at "— pilih —").
+    data = intake_data(perpetrators=0) | {"pelaku-TOTAL_FORMS": "1", "pelaku-0-relationship_0": "",
                                           "pelaku-0-sex": "", "pelaku-0-name": "", "pelaku-0-age": ""}
     response = post_intake(caseworker, data)
     assert response.status_code == 302
