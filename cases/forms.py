@@ -494,7 +494,12 @@ class ConsentForm(_ActionForm):
     given_by = forms.ChoiceField(label=_("Diberikan oleh"), choices=codes.ConsentGiver.choices,
                                  widget=forms.RadioSelect)
     given_by_name = forms.CharField(label=_("Nama pemberi persetujuan"), max_length=150, required=False)
-    parent_is_perpetrator = forms.BooleanField(label=_("Orang tua korban adalah pelaku"), required=False)
+    # Two facts: a parent being the perpetrator does not stop the other parent (a mother when the father is the
+    # perpetrator); only the person consenting being a perpetrator does.
+    parent_is_perpetrator = forms.BooleanField(label=_("Salah satu orang tua korban adalah pelaku"), required=False)
+    giver_is_perpetrator = forms.BooleanField(label=_("Pemberi persetujuan ini adalah pelaku"), required=False,
+                                              help_text=_("Pelaku tidak dapat memberi persetujuan atas nama "
+                                                          "korban."))
     legal_basis = forms.CharField(label=_("Dasar hukum / alasan (bila tanpa persetujuan atau wali lain)"),
                                   widget=TEXTAREA, required=False)
     form_version = forms.CharField(label=_("Versi formulir persetujuan"), max_length=32, initial="IC-2026-1")

@@ -217,8 +217,11 @@ def case_identify(*, case: Case, actor: User, case_type: str, risk_level: str, r
 def consent_record(*, case: Case, victim: Victim, actor: User, scopes: list[str], given_by: str,
                    form_version: str, given_at: datetime | None = None, given_by_name: str = "",
                    sharing_agency_types: list[str] = (), legal_basis: str = "", parent_is_perpetrator: bool = False,
-                   request=None) -> Consent:
-    """Record informed consent (UU 27/2022 PDP Pasal 22-26); a child's comes from a parent or guardian."""
+                   giver_is_perpetrator: bool = False, request=None) -> Consent:
+    """Record informed consent (UU 27/2022 PDP Pasal 22-26); a child's comes from a parent or guardian.
+
+    `giver_is_perpetrator`: the person consenting is a perpetrator (refused). `parent_is_perpetrator`: a parent
+    of the victim is; the other parent may still consent (a mother when the father is the perpetrator)."""
     if victim.case_id != case.pk:
         raise CaseError(_("Korban ini tidak tercatat pada kasus ini."))
     if not scopes:
@@ -229,9 +232,12 @@ def consent_record(*, case: Case, victim: Victim, actor: User, scopes: list[str]
     if given_by == codes.ConsentGiver.LEGAL_BASIS and not legal_basis.strip():
         raise CaseError(_("Tuliskan dasar hukum bila data diproses tanpa persetujuan."))
     _check_date(bounds.RECORD, given_at, _("Waktu persetujuan"))
-    if given_by == codes.ConsentGiver.PARENT and parent_is_perpetrator:
-        raise CaseError(_("Orang tua yang menjadi pelaku tidak dapat memberi persetujuan. "
-                          "Catat wali lain atau dasar hukumnya."))
+    if giver_is_perpetrator and given_by != codes.ConsentGiver.LEGAL_BASIS:
+        raise CaseError(_("Orang tua atau wali yang menjadi pelaku tidak dapat memberi persetujuan. "
+                          "Catat orang tua lain, wali lain atau dasar hukumnya."))
+    if given_by == codes.ConsentGiver.PARENT and parent_is_perpetrator and not given_by_name.strip():
+        # The record must say which parent consented, so that it cannot be the one who is the perpetrator.
+        raise CaseError(_("Tuliskan nama orang tua yang memberi persetujuan (bukan orang tua yang menjadi pelaku)."))
     # When a parent is the perpetrator, another guardian or a legal basis decides, and a supervisor approves.
     needs_approval = given_by == codes.ConsentGiver.LEGAL_BASIS or (
         victim.is_child and given_by == codes.ConsentGiver.GUARDIAN and parent_is_perpetrator)
