@@ -158,12 +158,16 @@ class CaseIntakeForm(SubmissionKeyForm):
 
 
 class VictimForm(forms.Form):
-    name = forms.CharField(label=_("Nama korban"), max_length=150)
+    name = forms.CharField(label=_("Nama korban"), max_length=150, required=False)
+    identity_unknown = forms.BooleanField(
+        label=_("Identitas belum diketahui"), required=False,
+        help_text=_("Mis. laporan SAPA 129 tentang anak yang belum diketahui namanya; lengkapi kemudian."))
     nik = forms.CharField(label=_("NIK"), max_length=32, required=False,
                           help_text=_("16 angka, bila diketahui."))
     birth_date = _date_field(_("Tanggal lahir"), bounds.BIRTH, what=_("Tanggal lahir"), required=False)
     age = forms.IntegerField(label=_("Usia (tahun), bila tanggal lahir tidak diketahui"), min_value=0,
                              max_value=bounds.MAX_AGE, required=False)
+    age_estimated = forms.BooleanField(label=_("Usia perkiraan"), required=False)
     sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=PICK + codes.Sex.choices,
                             error_messages={"required": _("Pilih jenis kelamin korban.")})
     violence_types = forms.MultipleChoiceField(label=_("Jenis kekerasan (boleh lebih dari satu)"),
@@ -205,9 +209,10 @@ class VictimForm(forms.Form):
                 "hx-include": ",".join(f"[name='{field}']" for field in identity)})
         self.helper.layout = Layout(
             Row(Column("name", css_class="col-md-6"), Column("nik", css_class="col-md-6")),
+            "identity_unknown",
             HTML(f'<div id="dup-{self.prefix}" aria-live="polite"></div>'),
-            Row(Column("birth_date", css_class="col-md-4"), Column("age", css_class="col-md-4"),
-                Column("sex", css_class="col-md-4")),
+            Row(Column("birth_date", css_class="col-md-4"),
+                Column("age", "age_estimated", css_class="col-md-4"), Column("sex", css_class="col-md-4")),
             InlineCheckboxes("violence_types"),
             Row(Column("education", css_class="col-md-4"), Column("occupation", css_class="col-md-4"),
                 Column("marital_status", css_class="col-md-4")),
@@ -227,6 +232,8 @@ class VictimForm(forms.Form):
         cleaned = super().clean()
         if not cleaned.get("birth_date") and cleaned.get("age") is None and "birth_date" not in self.errors:
             self.add_error("age", _("Isi tanggal lahir atau usia korban."))
+        if not cleaned.get("name") and not cleaned.get("identity_unknown") and "name" not in self.errors:
+            self.add_error("name", _("Isi nama korban, atau centang \"Identitas belum diketahui\"."))
         kecamatan, village = cleaned.get("address_kecamatan"), cleaned.get("address_village")
         if kecamatan and village and village.parent_id != kecamatan.code:
             self.add_error("address_village", VILLAGE_MISMATCH)
@@ -236,7 +243,8 @@ class VictimForm(forms.Form):
         data = self.cleaned_data
         return services.VictimData(
             name=data["name"], sex=data["sex"], violence_types=data["violence_types"], nik=data["nik"],
-            birth_date=data["birth_date"], age=data["age"], education=data["education"],
+            birth_date=data["birth_date"], age=data["age"], age_estimated=data["age_estimated"],
+            identity_unknown=data["identity_unknown"], education=data["education"],
             occupation=data["occupation"], marital_status=data["marital_status"],
             has_disability=data["has_disability"], disability_kinds=data["disability_kinds"],
             address_kecamatan=data["address_kecamatan"], address_village=data["address_village"],

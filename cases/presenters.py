@@ -96,6 +96,7 @@ class VictimRow:
     violence: str
     disability: str
     perpetrators: str  # "Pelaku 1: Tetangga; ..."
+    missing: list[str]  # which identity facts are still to be completed (their names, never their values)
 
 
 @dataclass(frozen=True)
@@ -336,7 +337,21 @@ def _victim_row(victim: Victim, numbers: dict[int, int]) -> VictimRow:
                       for link in victim.perpetrator_links.all())
     return VictimRow(victim=victim, life_stage=_("anak") if victim.is_child else _("dewasa"),
                      violence=", ".join(v.get_violence_type_display() for v in victim.violence_types.all()),
-                     disability=disability, perpetrators=links or "–")
+                     disability=disability, perpetrators=links or "–", missing=identity_missing(victim))
+
+
+def identity_missing(victim: Victim) -> list[str]:
+    """What the worker still has to complete about a victim (e.g. after a hotline report about an unnamed child)."""
+    missing = []
+    if victim.identity_unknown or not victim.name:
+        missing.append(_("nama"))
+    if not victim.nik:
+        missing.append(_("NIK"))
+    if victim.birth_date is None:
+        missing.append(_("tanggal lahir (usia perkiraan)") if victim.age_estimated else _("tanggal lahir"))
+    if not (victim.address_kecamatan_id or victim.address_detail):
+        missing.append(_("alamat"))
+    return missing
 
 
 def _perpetrator_description(perpetrator: Perpetrator) -> str:

@@ -63,6 +63,8 @@ class VictimData:
     nik: str = ""
     birth_date: date | None = None
     age: int | None = None  # used when the birth date is unknown
+    age_estimated: bool = False  # the age was estimated (no birth date, e.g. a child seen or described)
+    identity_unknown: bool = False  # registered without a name (e.g. a SAPA 129 report about a child)
     education: str = codes.Education.OTHER
     occupation: str = codes.Occupation.NA
     marital_status: str = ""
@@ -130,6 +132,8 @@ def _validate_registration(*, received_at: datetime, incident: IncidentData, vic
         if victim.nik and not NIK_PATTERN.match(victim.nik):
             raise CaseError(_("NIK korban %(n)s harus 16 angka.") % {"n": index})
         _check_date(bounds.BIRTH, victim.birth_date, _("Tanggal lahir korban %(n)s") % {"n": index})
+        if not victim.name.strip() and not victim.identity_unknown:
+            raise CaseError(_("Isi nama korban %(n)s, atau catat identitasnya belum diketahui.") % {"n": index})
         if victim.birth_date is None and victim.age is None:
             raise CaseError(_("Isi tanggal lahir atau usia korban %(n)s.") % {"n": index})
         _check_age(victim.age)
@@ -171,7 +175,9 @@ def case_register(*, actor: User, agency: Agency, received_at: datetime, intake_
     for data in victims:
         age = age_on(data.birth_date, incident.occurred_on) if data.birth_date else data.age
         victim = Victim.objects.create(
-            case=case, survivor_code=_new_survivor_code(), name=data.name, nik=data.nik, birth_date=data.birth_date,
+            case=case, survivor_code=_new_survivor_code(), name=data.name.strip(), nik=data.nik,
+            birth_date=data.birth_date, identity_unknown=data.identity_unknown,
+            age_estimated=data.age_estimated and data.birth_date is None,
             age_at_incident=age, age_group=codes.age_group_for(age), is_child=age < codes.CHILD_AGE_LIMIT,
             sex=data.sex, education=data.education, occupation=data.occupation, marital_status=data.marital_status,
             has_disability=data.has_disability, disability_kinds=list(data.disability_kinds),
