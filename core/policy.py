@@ -36,6 +36,7 @@ class Capability(StrEnum):
     CASE_DECIDE_CLOSURE = "case.decide_closure"
     CASE_APPROVE_CONSENT = "case.approve_consent"  # a guardian's consent when a parent is the perpetrator
     CASE_VIEW_READS = "case.view_reads"  # who opened a case (its read trail)
+    CASE_DUPLICATE_ASK = "case.duplicate_ask"  # ask another agency whether its case is the same victim's
     # Referrals between agencies.
     REFERRAL_SEND = "referral.send"
     REFERRAL_INBOX = "referral.inbox"  # receive referrals: the agency's inbox and the referrals sent to it
@@ -173,7 +174,7 @@ POLICY: dict[str, RolePolicy] = {
         grants=allow(C.CASE_WORK, C.CASE_VIEW_UNIT, C.CASE_INTAKE, C.CASE_ASSIGN, C.CASE_DECIDE_CLOSURE,
                      C.CASE_APPROVE_CONSENT, C.CASE_VIEW_READS, C.REFERRAL_SEND, C.REFERRAL_LEGAL_BASIS,
                      C.NOTIFICATION_VIEW, C.REPORT_VIEW, C.REPORT_INTERNAL, C.PREVENTION_OVERSEE, C.AUDIT_VIEW,
-                     C.BREACH_REGISTER)
+                     C.BREACH_REGISTER, C.CASE_DUPLICATE_ASK)
         | allow(C.REFERRAL_INBOX, where=not_at(*NO_CASE_ACCESS_AGENCY_TYPES))
         | allow(C.ROLE_APPROVE, where=WITH_AGENCY)
         | allow(C.REFERRAL_REFER_IN, where=FROM_OTHER_DISTRICT)

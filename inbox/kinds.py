@@ -39,6 +39,8 @@ class Kind(models.TextChoices):
     # The supervisor's decision on a closure request (cases app), to the case's worker.
     CLOSURE_APPROVED = "terminasi_disetujui", gettext_lazy("Terminasi disetujui")
     CLOSURE_REFUSED = "terminasi_ditolak", gettext_lazy("Terminasi ditolak")
+    # Another agency's supervisor found a possible duplicate of one of our cases at intake (cases app).
+    DUPLICATE_INQUIRY = "duplikat_tanya", gettext_lazy("Pertanyaan kemungkinan kasus yang sama")
     # A statistics report is ready (reports app).
     REPORT_READY = "laporan", gettext_lazy("Laporan statistik siap")
     # A change of a staff account's access (agencies.RoleChangeRequest), to the agency's supervisors.
@@ -66,6 +68,9 @@ TEXTS: dict[str, Callable[[dict], str]] = {
     Kind.CLOSURE_APPROVED: lambda p: _("Terminasi kasus %(number)s disetujui; kasus ditutup.") % p,
     Kind.CLOSURE_REFUSED: lambda p: _("Terminasi kasus %(number)s ditolak koordinator; alasannya ada di "
                                       "halaman kasus.") % p,
+    Kind.DUPLICATE_INQUIRY: lambda p: _("Koordinator %(agency)s menanyakan apakah kasus %(number)s menyangkut "
+                                        "korban yang sama dengan pengaduan yang sedang mereka daftarkan. Hubungi "
+                                        "koordinator %(agency)s.") % p,
     Kind.REPORT_READY: lambda p: _("Laporan %(report)s siap diunduh.") % p,
     Kind.ROLE_CHANGE_PENDING: lambda p: _("Perubahan akses %(number)s menunggu persetujuan koordinator: peran "
                                           "%(role)s di %(agency)s.") % p,
