@@ -17,7 +17,6 @@ from cases.services import CaseError
 from core.audit import audit_record
 from core.policy import Capability, can, staff_who_can
 from inbox import services as inbox_services
-from inbox.kinds import Kind
 
 
 @transaction.atomic
@@ -34,7 +33,7 @@ def duplicate_inquiry_send(*, actor: User, agency_id: int, typed: list[tuple[str
     agency = Agency.objects.get(pk=agency_id)
     supervisors = list(User.objects.filter(staff_who_can(Capability.CASE_VIEW_UNIT), agency_id=agency_id))
     for case_id, number in Case.objects.filter(pk__in=case_ids).values_list("pk", "number"):
-        inbox_services.notify(recipients=supervisors, kind=Kind.DUPLICATE_INQUIRY,
+        inbox_services.notify(recipients=supervisors, kind=inbox_services.Kind.DUPLICATE_INQUIRY,
                               link=reverse("cases:detail", args=[case_id]),
                               params={"agency": actor.agency.name, "number": number}, exclude=actor)
     audit_record(actor=actor, action="case.duplicate_inquiry", request=request, object_label=agency.name,
