@@ -33,6 +33,8 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 BLANK = [("", "---------")]
+# A choice on an intake row starts empty: a preselected code would go unnoticed into the statistics.
+PICK = [("", _("— pilih —"))]
 # The desa list holds only the chosen kecamatan's desa, so an unknown choice means a mismatch.
 VILLAGE_MISMATCH = _("Desa yang dipilih tidak berada di kecamatan itu.")
 
@@ -85,6 +87,9 @@ def silence_errors(*forms_or_formsets) -> None:
             item._non_form_errors = ErrorList()
             for form in item.forms:
                 form._errors = ErrorDict()
+            # The formset keeps its own list of its forms' errors: without this, its error count (which
+            # raises the "Kasus belum tersimpan" banner) still counted the errors silenced above.
+            item._errors = [form._errors for form in item.forms]
 
 
 # --- Intake (penerimaan pengaduan) -------------------------------------------------------------
@@ -153,21 +158,29 @@ class CaseIntakeForm(SubmissionKeyForm):
 
 
 class VictimForm(forms.Form):
-    name = forms.CharField(label=_("Nama korban"), max_length=150)
+    name = forms.CharField(label=_("Nama korban"), max_length=150, required=False)
+    identity_unknown = forms.BooleanField(
+        label=_("Identitas belum diketahui"), required=False,
+        help_text=_("Mis. laporan SAPA 129 tentang anak yang belum diketahui namanya; lengkapi kemudian."))
     nik = forms.CharField(label=_("NIK"), max_length=32, required=False,
                           help_text=_("16 angka, bila diketahui."))
     birth_date = _date_field(_("Tanggal lahir"), bounds.BIRTH, what=_("Tanggal lahir"), required=False)
     age = forms.IntegerField(label=_("Usia (tahun), bila tanggal lahir tidak diketahui"), min_value=0,
                              max_value=bounds.MAX_AGE, required=False)
-    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=BLANK + codes.Sex.choices)
+    age_estimated = forms.BooleanField(label=_("Usia perkiraan"), required=False)
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=PICK + codes.Sex.choices,
+                            error_messages={"required": _("Pilih jenis kelamin korban.")})
     violence_types = forms.MultipleChoiceField(label=_("Jenis kekerasan (boleh lebih dari satu)"),
                                                choices=codes.ViolenceType.choices, widget=forms.CheckboxSelectMultiple,
                                                error_messages={"required": _("Pilih setidaknya satu jenis "
                                                                              "kekerasan.")})
-    education = forms.ChoiceField(label=_("Pendidikan"), choices=codes.Education.choices,
-                                  initial=codes.Education.OTHER)
-    occupation = forms.ChoiceField(label=_("Pekerjaan"), choices=codes.Occupation.choices,
-                                   initial=codes.Occupation.NA)
+    # SIMFONI-PPA publishes both breakdowns; its own "Lainnya/NA" and "N/A" codes say "not known".
+    education = forms.ChoiceField(label=_("Pendidikan"), choices=PICK + codes.Education.choices,
+                                  error_messages={"required": _("Pilih pendidikan korban (Lainnya/NA bila tidak "
+                                                                "diketahui).")})
+    occupation = forms.ChoiceField(label=_("Pekerjaan"), choices=PICK + codes.Occupation.choices,
+                                   error_messages={"required": _("Pilih pekerjaan korban (N/A bila tidak "
+                                                                 "diketahui).")})
     marital_status = forms.ChoiceField(label=_("Status perkawinan"), choices=BLANK + codes.MaritalStatus.choices,
                                        required=False)
     has_disability = forms.BooleanField(label=_("Penyandang disabilitas"), required=False)
@@ -212,9 +225,10 @@ class VictimForm(forms.Form):
                 "hx-include": ",".join(f"[name='{field}']" for field in identity)})
         self.helper.layout = Layout(
             Row(Column("name", css_class="col-md-6"), Column("nik", css_class="col-md-6")),
+            "identity_unknown",
             HTML(f'<div id="dup-{self.prefix}" aria-live="polite"></div>'),
-            Row(Column("birth_date", css_class="col-md-4"), Column("age", css_class="col-md-4"),
-                Column("sex", css_class="col-md-4")),
+            Row(Column("birth_date", css_class="col-md-4"),
+                Column("age", "age_estimated", css_class="col-md-4"), Column("sex", css_class="col-md-4")),
             InlineCheckboxes("violence_types"),
             Row(Column("education", css_class="col-md-4"), Column("occupation", css_class="col-md-4"),
                 Column("marital_status", css_class="col-md-4")),
@@ -237,6 +251,8 @@ class VictimForm(forms.Form):
         cleaned = super().clean()
         if not cleaned.get("birth_date") and cleaned.get("age") is None and "birth_date" not in self.errors:
             self.add_error("age", _("Isi tanggal lahir atau usia korban."))
+        if not cleaned.get("name") and not cleaned.get("identity_unknown") and "name" not in self.errors:
+            self.add_error("name", _("Isi nama korban, atau centang \"Identitas belum diketahui\"."))
         kecamatan, village = cleaned.get("address_kecamatan"), cleaned.get("address_village")
         if kecamatan and village and village.parent_id != kecamatan.code:
             self.add_error("address_village", VILLAGE_MISMATCH)
@@ -251,7 +267,8 @@ class VictimForm(forms.Form):
         data = self.cleaned_data
         return services.VictimData(
             name=data["name"], sex=data["sex"], violence_types=data["violence_types"], nik=data["nik"],
-            birth_date=data["birth_date"], age=data["age"], education=data["education"],
+            birth_date=data["birth_date"], age=data["age"], age_estimated=data["age_estimated"],
+            identity_unknown=data["identity_unknown"], education=data["education"],
             occupation=data["occupation"], marital_status=data["marital_status"],
             has_disability=data["has_disability"], disability_kinds=data["disability_kinds"],
             address_kecamatan=data["address_kecamatan"], address_village=data["address_village"],
@@ -263,7 +280,8 @@ class VictimForm(forms.Form):
 
 class PerpetratorForm(forms.Form):
     name = forms.CharField(label=_("Nama pelaku"), max_length=150, required=False)
-    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=BLANK + codes.Sex.choices)
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=PICK + codes.Sex.choices,
+                            error_messages={"required": _("Pilih jenis kelamin pelaku.")})
     age = forms.IntegerField(label=_("Usia (tahun)"), min_value=0, max_value=bounds.MAX_AGE, required=False)
     is_child = forms.BooleanField(label=_("Pelaku anak (di bawah 18 tahun)"), required=False)
 
@@ -272,8 +290,10 @@ class PerpetratorForm(forms.Form):
         # The relationship is stored per victim-perpetrator pair (SIMFONI counts pairs).
         for index in range(min(victim_count, MAX_VICTIMS)):
             self.fields[f"relationship_{index}"] = forms.ChoiceField(
-                label=_("Hubungan dengan korban %(n)s") % {"n": index + 1}, choices=codes.Relationship.choices,
-                initial=codes.Relationship.NA)
+                label=_("Hubungan dengan korban %(n)s") % {"n": index + 1},
+                choices=PICK + codes.Relationship.choices,
+                error_messages={"required": _("Pilih hubungan pelaku dengan korban %(n)s (NA bila tidak "
+                                              "diketahui).") % {"n": index + 1}})
         self.helper = _helper(form_tag=False)
         self.helper.render_unmentioned_fields = True  # one relationship per victim, and the "remove" box
         self.helper.layout = Layout(
@@ -509,7 +529,12 @@ class ConsentForm(_ActionForm):
     given_by = forms.ChoiceField(label=_("Diberikan oleh"), choices=codes.ConsentGiver.choices,
                                  widget=forms.RadioSelect)
     given_by_name = forms.CharField(label=_("Nama pemberi persetujuan"), max_length=150, required=False)
-    parent_is_perpetrator = forms.BooleanField(label=_("Orang tua korban adalah pelaku"), required=False)
+    # Two facts: a parent being the perpetrator does not stop the other parent (a mother when the father is the
+    # perpetrator); only the person consenting being a perpetrator does.
+    parent_is_perpetrator = forms.BooleanField(label=_("Salah satu orang tua korban adalah pelaku"), required=False)
+    giver_is_perpetrator = forms.BooleanField(label=_("Pemberi persetujuan ini adalah pelaku"), required=False,
+                                              help_text=_("Pelaku tidak dapat memberi persetujuan atas nama "
+                                                          "korban."))
     legal_basis = forms.CharField(label=_("Dasar hukum / alasan (bila tanpa persetujuan atau wali lain)"),
                                   widget=TEXTAREA, required=False)
     form_version = forms.CharField(label=_("Versi formulir persetujuan"), max_length=32, initial="IC-2026-1")

@@ -217,6 +217,10 @@ class Victim(Versioned, Removable, TimeStampedModel):
     # The age and its SIMFONI group at the incident date are fixed at intake: re-running a report later
     # never moves a victim to another group (domain.md section 9).
     age_at_incident = models.PositiveSmallIntegerField(_("usia saat kejadian"))
+    # A hotline report (SAPA 129) about an unnamed child: registered without a name, with the age estimated;
+    # the case page lists what is still missing until the worker completes it.
+    identity_unknown = models.BooleanField(_("identitas belum diketahui"), default=False)
+    age_estimated = models.BooleanField(_("usia perkiraan"), default=False)
     age_group = models.CharField(_("kelompok usia"), max_length=8, choices=codes.AgeGroup.choices)
     is_child = models.BooleanField(_("anak (di bawah 18 tahun)"))
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=codes.Sex.choices)

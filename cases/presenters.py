@@ -100,6 +100,7 @@ class VictimRow:
     violence: str
     disability: str
     perpetrators: str  # "Pelaku 1: Tetangga; ..."
+    missing: list[str]  # which identity facts are still to be completed (their names, never their values)
     place: str = ""  # where this victim was harmed: place, KDRT (the victim's own, SIMFONI counts per victim)
     area: str = ""  # desa, kecamatan or "luar daerah"
     corrections: tuple[Action, ...] = ()  # change, violence types, remove (cases.corrections)
@@ -371,13 +372,28 @@ def _victim_row(victim: Victim, numbers: dict[int, int], corrections: tuple[Acti
                       for link in victim.perpetrator_links.all())
     return VictimRow(victim=victim, life_stage=_("anak") if victim.is_child else _("dewasa"),
                      violence=", ".join(v.get_violence_type_display() for v in victim.violence_types.all()),
-                     disability=disability, perpetrators=links or "–", place=_victim_place(victim),
+                     disability=disability, perpetrators=links or "–", missing=identity_missing(victim),
+                     place=_victim_place(victim),
                      area=_area(outside=victim.place_outside_district, kecamatan=victim.place_kecamatan,
                                 village=victim.place_village), corrections=corrections)
 
 
 def _victim_place(victim: Victim) -> str:
     return " · ".join([victim.get_place_display(), *(["KDRT"] if victim.is_kdrt else [])])
+
+
+def identity_missing(victim: Victim) -> list[str]:
+    """What the worker still has to complete about a victim (e.g. after a hotline report about an unnamed child)."""
+    missing = []
+    if victim.identity_unknown or not victim.name:
+        missing.append(_("nama"))
+    if not victim.nik:
+        missing.append(_("NIK"))
+    if victim.birth_date is None:
+        missing.append(_("tanggal lahir (usia perkiraan)") if victim.age_estimated else _("tanggal lahir"))
+    if not (victim.address_kecamatan_id or victim.address_detail):
+        missing.append(_("alamat"))
+    return missing
 
 
 def _perpetrator_description(perpetrator: Perpetrator) -> str:

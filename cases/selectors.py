@@ -248,6 +248,7 @@ class DuplicateMatch:
     survivor_code: str  # "" likewise
     reason: str  # "nik" or "nama_tanggal_lahir"
     agency_name: str = ""
+    agency_id: int | None = None
 
     @property
     def in_scope(self) -> bool:
@@ -266,15 +267,21 @@ class DuplicateMatches(list):
         """The agencies holding a match outside the user's caseload, each named once."""
         return sorted({m.agency_name for m in self if not m.in_scope})
 
+    @property
+    def elsewhere_agencies(self) -> list[tuple[int, str]]:
+        """(id, name) of the agencies holding a match outside the user's caseload: whom a supervisor may ask."""
+        return sorted({(m.agency_id, m.agency_name) for m in self if not m.in_scope}, key=lambda pair: pair[1])
+
 
 def possible_duplicates(*, user: User, victims: list[tuple[str, str, date | None]],
                         exclude_case_id: int | None = None) -> DuplicateMatches:
-    """Victims already recorded in the user's agency with the same NIK, or the same name and birth date.
+    """Victims already recorded, in any agency, with the same NIK, or the same name and birth date.
 
     `victims` holds (nik, name, birth_date) per victim typed at intake. Matches carry only the case
-    number and survivor code, and those only for cases in the user's own scope (cases_visible_to): a
-    caseworker learns of a colleague's case only that a possible match exists in the agency, and asks the
-    coordinator (issue 12). The other case's names always stay in that case.
+    number and survivor code, and those only for cases in the user's own scope (cases_visible_to): of a
+    colleague's case, or a case of another agency (another UPTD PPA, another district), the worker learns only
+    that a possible match exists there, and a supervisor may ask that agency (issues 10 and 12). The other
+    case's names always stay in that case.
     """
     if not (can(user, Capability.CASE_INTAKE) and user.agency_id):
         return DuplicateMatches()
@@ -284,8 +291,7 @@ def possible_duplicates(*, user: User, victims: list[tuple[str, str, date | None
     by_name = {key["name_birth_lookup"] for key in keys if key["name_birth_lookup"]}
     if not (by_nik or by_name):
         return DuplicateMatches()
-    rows = (Victim.objects.filter(case__agency_id=user.agency_id)
-            .filter(Q(nik_lookup__in=by_nik) | Q(name_birth_lookup__in=by_name))
+    rows = (Victim.objects.filter(Q(nik_lookup__in=by_nik) | Q(name_birth_lookup__in=by_name))
             .select_related("case").only("id", "nik_lookup", "survivor_code", "case__id", "case__number")
             .order_by("case__number"))
     if exclude_case_id:
@@ -299,10 +305,13 @@ def _duplicates_shown(*, user: User, found: list[tuple[int, str, str, str]]) -> 
     """Drop the case number and survivor code of matches outside the user's scope; name their agency."""
     ids = {case_id for case_id, *_rest in found}
     in_scope = set(cases_visible_to(user=user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
-    agencies = dict(Case.objects.filter(pk__in=ids).values_list("pk", "agency__name")) if ids else {}
+    agencies = {pk: (agency_id, name) for pk, agency_id, name in
+                Case.objects.filter(pk__in=ids).values_list("pk", "agency_id", "agency__name")} if ids else {}
     return DuplicateMatches(
-        DuplicateMatch(case_id, number, code, reason, agencies.get(case_id, "")) if case_id in in_scope
-        else DuplicateMatch(case_id, "", "", reason, agencies.get(case_id, ""))
+        DuplicateMatch(case_id, number, code, reason, agencies.get(case_id, (None, ""))[1],
+                       agencies.get(case_id, (None, ""))[0]) if case_id in in_scope
+        else DuplicateMatch(case_id, "", "", reason, agencies.get(case_id, (None, ""))[1],
+                            agencies.get(case_id, (None, ""))[0])
         for case_id, number, code, reason in found)
 
 

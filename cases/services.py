@@ -65,6 +65,8 @@ class VictimData:
     nik: str = ""
     birth_date: date | None = None
     age: int | None = None  # used when the birth date is unknown
+    age_estimated: bool = False  # the age was estimated (no birth date, e.g. a child seen or described)
+    identity_unknown: bool = False  # registered without a name (e.g. a SAPA 129 report about a child)
     education: str = codes.Education.OTHER
     occupation: str = codes.Occupation.NA
     marital_status: str = ""
@@ -140,6 +142,8 @@ def _validate_registration(*, received_at: datetime, incident: IncidentData, vic
         if victim.nik and not NIK_PATTERN.match(victim.nik):
             raise CaseError(_("NIK korban %(n)s harus 16 angka.") % {"n": index})
         _check_date(bounds.BIRTH, victim.birth_date, _("Tanggal lahir korban %(n)s") % {"n": index})
+        if not victim.name.strip() and not victim.identity_unknown:
+            raise CaseError(_("Isi nama korban %(n)s, atau catat identitasnya belum diketahui.") % {"n": index})
         if victim.birth_date is None and victim.age is None:
             raise CaseError(_("Isi tanggal lahir atau usia korban %(n)s.") % {"n": index})
         _check_age(victim.age)
@@ -210,7 +214,9 @@ def case_register(*, actor: User, agency: Agency, received_at: datetime, intake_
         age = age_on(data.birth_date, incident.occurred_on) if data.birth_date else data.age
         is_child = age < codes.CHILD_AGE_LIMIT
         victim = Victim.objects.create(
-            case=case, survivor_code=_new_survivor_code(), name=data.name, nik=data.nik, birth_date=data.birth_date,
+            case=case, survivor_code=_new_survivor_code(), name=data.name.strip(), nik=data.nik,
+            birth_date=data.birth_date, identity_unknown=data.identity_unknown,
+            age_estimated=data.age_estimated and data.birth_date is None,
             age_at_incident=age, age_group=codes.age_group_for(age), is_child=is_child,
             case_type=rules.victim_case_type(is_child=is_child, sex=data.sex), **victim_place_values(data, incident),
             sex=data.sex, education=data.education, occupation=data.occupation, marital_status=data.marital_status,
@@ -257,8 +263,11 @@ def case_identify(*, case: Case, actor: User, case_type: str, risk_level: str, r
 def consent_record(*, case: Case, victim: Victim, actor: User, scopes: list[str], given_by: str,
                    form_version: str, given_at: datetime | None = None, given_by_name: str = "",
                    sharing_agency_types: list[str] = (), legal_basis: str = "", parent_is_perpetrator: bool = False,
-                   request=None) -> Consent:
-    """Record informed consent (UU 27/2022 PDP Pasal 22-26); a child's comes from a parent or guardian."""
+                   giver_is_perpetrator: bool = False, request=None) -> Consent:
+    """Record informed consent (UU 27/2022 PDP Pasal 22-26); a child's comes from a parent or guardian.
+
+    `giver_is_perpetrator`: the person consenting is a perpetrator (refused). `parent_is_perpetrator`: a parent
+    of the victim is; the other parent may still consent (a mother when the father is the perpetrator)."""
     if victim.case_id != case.pk:
         raise CaseError(_("Korban ini tidak tercatat pada kasus ini."))
     if not scopes:
@@ -269,9 +278,12 @@ def consent_record(*, case: Case, victim: Victim, actor: User, scopes: list[str]
     if given_by == codes.ConsentGiver.LEGAL_BASIS and not legal_basis.strip():
         raise CaseError(_("Tuliskan dasar hukum bila data diproses tanpa persetujuan."))
     _check_date(bounds.RECORD, given_at, _("Waktu persetujuan"))
-    if given_by == codes.ConsentGiver.PARENT and parent_is_perpetrator:
-        raise CaseError(_("Orang tua yang menjadi pelaku tidak dapat memberi persetujuan. "
-                          "Catat wali lain atau dasar hukumnya."))
+    if giver_is_perpetrator and given_by != codes.ConsentGiver.LEGAL_BASIS:
+        raise CaseError(_("Orang tua atau wali yang menjadi pelaku tidak dapat memberi persetujuan. "
+                          "Catat orang tua lain, wali lain atau dasar hukumnya."))
+    if given_by == codes.ConsentGiver.PARENT and parent_is_perpetrator and not given_by_name.strip():
+        # The record must say which parent consented, so that it cannot be the one who is the perpetrator.
+        raise CaseError(_("Tuliskan nama orang tua yang memberi persetujuan (bukan orang tua yang menjadi pelaku)."))
     # When a parent is the perpetrator, another guardian or a legal basis decides, and a supervisor approves.
     needs_approval = given_by == codes.ConsentGiver.LEGAL_BASIS or (
         victim.is_child and given_by == codes.ConsentGiver.GUARDIAN and parent_is_perpetrator)

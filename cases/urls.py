@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import agenda_views, correction_views, print_views, transfer_views, views
+from cases import agenda_views, correction_views, duplicate_views, print_views, search_views, transfer_views, views
 
 app_name = "cases"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("tenggat/", views.deadline_list, name="deadlines"),
     path("wilayah/desa/", views.villages, name="villages"),
     path("duplikat/", views.duplicate_check, name="duplicates"),
+    path("cari/", search_views.case_search, name="search"),
+    path("duplikat/tanya/", duplicate_views.duplicate_inquiry, name="duplicate_inquiry"),
     path("pengaduan-masuk/", views.intake_queue, name="intake_queue"),
     path("pengaduan-masuk/<int:pk>/", views.intake_detail, name="intake_detail"),
     path("<int:pk>/", views.case_detail, name="detail"),

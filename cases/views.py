@@ -371,7 +371,8 @@ def _do_consent(request, case, data) -> str:
         case=case, victim=data["victim"], actor=request.user, scopes=data["scopes"], given_by=data["given_by"],
         form_version=data["form_version"], given_at=data["given_at"], given_by_name=data["given_by_name"],
         sharing_agency_types=data["sharing_agency_types"], legal_basis=data["legal_basis"],
-        parent_is_perpetrator=data["parent_is_perpetrator"], request=request)
+        parent_is_perpetrator=data["parent_is_perpetrator"], giver_is_perpetrator=data["giver_is_perpetrator"],
+        request=request)
     if consent.needs_approval:
         return _("Persetujuan tercatat dan menunggu persetujuan koordinator.")
     return _("Persetujuan tercatat.")

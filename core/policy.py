@@ -41,6 +41,7 @@ class Capability(StrEnum):
     # The identity section of a case in scope (names, NIK, birth dates, addresses, phones, chronology), on the
     # page and in every printed document; without it a reader of the case sees survivor codes only.
     CASE_VIEW_IDENTITY = "case.view_identity"
+    CASE_DUPLICATE_ASK = "case.duplicate_ask"  # ask another agency whether its case is the same victim's
     # Referrals between agencies.
     REFERRAL_SEND = "referral.send"
     REFERRAL_INBOX = "referral.inbox"  # receive referrals: the agency's inbox and the referrals sent to it
@@ -179,7 +180,7 @@ POLICY: dict[str, RolePolicy] = {
         grants=allow(C.CASE_WORK, C.CASE_VIEW_UNIT, C.CASE_INTAKE, C.CASE_ASSIGN, C.CASE_DECIDE_CLOSURE,
                      C.CASE_APPROVE_CONSENT, C.CASE_VIEW_READS, C.REFERRAL_SEND, C.REFERRAL_LEGAL_BASIS,
                      C.NOTIFICATION_VIEW, C.REPORT_VIEW, C.REPORT_INTERNAL, C.PREVENTION_OVERSEE, C.AUDIT_VIEW,
-                     C.BREACH_REGISTER)
+                     C.BREACH_REGISTER, C.CASE_DUPLICATE_ASK)
         | allow(C.CASE_VIEW_IDENTITY)
         | allow(C.REFERRAL_INBOX, where=not_at(*NO_CASE_ACCESS_AGENCY_TYPES))
         # The UPTD head is the case manager (Permen PPPA 2/2022): who owns a case is the supervisor's decision.

@@ -41,6 +41,8 @@ class Kind(models.TextChoices):
     CLOSURE_REFUSED = "terminasi_ditolak", gettext_lazy("Terminasi ditolak")
     # A fact learnt after intake made the law rule out a mediation already held (cases.corrections).
     MEDIATION_BARRED = "mediasi_dilarang", gettext_lazy("Mediasi tidak lagi dibolehkan")
+    # Another agency's supervisor found a possible duplicate of one of our cases at intake (cases app).
+    DUPLICATE_INQUIRY = "duplikat_tanya", gettext_lazy("Pertanyaan kemungkinan kasus yang sama")
     # A statistics report is ready (reports app).
     REPORT_READY = "laporan", gettext_lazy("Laporan statistik siap")
     # A change of a staff account's access (agencies.RoleChangeRequest), to the agency's supervisors.
@@ -79,6 +81,9 @@ TEXTS: dict[str, Callable[[dict], str]] = {
     Kind.MEDIATION_BARRED: lambda p: _("Kasus %(number)s kini tercatat sebagai kekerasan seksual atau "
                                        "perdagangan orang: mediasi tidak dibolehkan (UU 12/2022 Pasal 23). Tinjau "
                                        "mediasi yang sudah dicatat.") % p,
+    Kind.DUPLICATE_INQUIRY: lambda p: _("Koordinator %(agency)s menanyakan apakah kasus %(number)s menyangkut "
+                                        "korban yang sama dengan pengaduan yang sedang mereka daftarkan. Hubungi "
+                                        "koordinator %(agency)s.") % p,
     Kind.REPORT_READY: lambda p: _("Laporan %(report)s siap diunduh.") % p,
     Kind.ROLE_CHANGE_PENDING: lambda p: _("Perubahan akses %(number)s menunggu persetujuan koordinator: peran "
                                           "%(role)s di %(agency)s.") % p,

@@ -95,9 +95,9 @@ def test_child_consent_must_come_from_a_parent_or_guardian(caseworker, regions):
     with pytest.raises(services.CaseError, match="UU 27/2022 Pasal 25"):
         services.consent_record(case=case, victim=victim, actor=caseworker, scopes=["layanan"], given_by="korban",
                                 form_version="IC-2026-1")
-    with pytest.raises(services.CaseError, match="Orang tua yang menjadi pelaku"):
+    with pytest.raises(services.CaseError, match="Orang tua atau wali yang menjadi pelaku"):
         services.consent_record(case=case, victim=victim, actor=caseworker, scopes=["layanan"], given_by="orang_tua",
-                                form_version="IC-2026-1", parent_is_perpetrator=True)
+                                form_version="IC-2026-1", parent_is_perpetrator=True, giver_is_perpetrator=True)
     consent = services.consent_record(case=case, victim=victim, actor=caseworker, scopes=["layanan"],
                                       given_by="wali", given_by_name="Wali Sintetis", form_version="IC-2026-1",
                                       parent_is_perpetrator=True)

@@ -52,6 +52,8 @@ def test_caseworker_takes_a_case_to_closure_and_the_supervisor_approves(page, li
     victim.get_by_label("Jenis kelamin").select_option(label="Perempuan")
     victim.get_by_role("group", name=re.compile("Jenis kekerasan")).get_by_label("Fisik").check()
     victim.get_by_role("group", name=re.compile("Jenis kekerasan")).get_by_label("Psikis").check()
+    victim.get_by_label("Pendidikan").select_option(label="SLTP/SMP")
+    victim.get_by_label("Pekerjaan").select_option(label="Pelajar")
     perpetrator = page.get_by_role("group", name="Pelaku 1")
     perpetrator.get_by_label("Jenis kelamin").select_option(label="Laki-laki")
     perpetrator.get_by_label("Usia (tahun)").fill("35")
