@@ -99,12 +99,15 @@ def _correction_form(name: str, model, names: tuple[str, ...], **extra) -> type[
 class _VictimEdit(CorrectionForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if "address_kecamatan" in self.fields:
-            self.fields["address_kecamatan"].queryset = district_kecamatan()
-            self.fields["address_kecamatan"].empty_label = _("Luar kabupaten / tidak diketahui")
-            self.fields["address_village"].empty_label = _("Pilih kecamatan dulu")
-            self.fields["address_village"].error_messages["invalid_choice"] = VILLAGE_MISMATCH
-            _village_widget_attrs(self, "address_kecamatan", "address_village")
+        # Two kecamatan/desa pairs: where the victim lives, and where this victim was harmed.
+        empty = _("Luar kabupaten / tidak diketahui")
+        for kecamatan, village in (("address_kecamatan", "address_village"), ("place_kecamatan", "place_village")):
+            if kecamatan in self.fields:
+                self.fields[kecamatan].queryset = district_kecamatan()
+                self.fields[kecamatan].empty_label = empty
+                self.fields[village].empty_label = _("Pilih kecamatan dulu")
+                self.fields[village].error_messages["invalid_choice"] = VILLAGE_MISMATCH
+                _village_widget_attrs(self, kecamatan, village)
         self.fields["age_at_incident"].required = False
         self.fields["age_at_incident"].help_text = _("Dihitung dari tanggal lahir bila tanggal lahir diisi.")
         self.helper = _helper(_("Simpan perubahan"))

@@ -12,13 +12,15 @@ from cases.duplicates import duplicate_inquiry_send
 from cases.services import NIK_PATTERN, CaseError
 from core.policy import Capability, requires
 
+VICTIM_ROWS = "korban"  # the intake form's prefix of its victim rows (cases.views.case_create)
+
 
 def _typed_victims(data) -> list[tuple[str, str, date | None]]:
     """(nik, name, birth_date) of every victim row of the posted intake form."""
     rows: dict[str, dict[str, str]] = {}
     for key, value in data.items():
         parts = key.split("-")
-        if len(parts) == 3 and parts[0] == "korban" and parts[2] in ("nik", "name", "birth_date"):
+        if len(parts) == 3 and parts[0] == VICTIM_ROWS and parts[2] in ("nik", "name", "birth_date"):
             rows.setdefault(parts[1], {})[parts[2]] = value.strip()
     typed = []
     for row in rows.values():

@@ -8,8 +8,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("cases", "0009_agenda")]
-AFTER = [("cases", "0010_agenda_mediation_checks")]
+BEFORE = [("cases", "0011_agenda")]
+AFTER = [("cases", "0012_agenda_mediation_checks")]
 
 
 def _migrate(targets):

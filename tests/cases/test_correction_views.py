@@ -45,7 +45,10 @@ def victim_post(victim: Victim, **changes) -> dict:
     data = {"name": victim.name, "nik": victim.nik, "birth_date": "", "age_at_incident": victim.age_at_incident,
             "sex": victim.sex, "education": victim.education, "occupation": victim.occupation,
             "marital_status": victim.marital_status, "address_kecamatan": "", "address_village": "",
-            "address_detail": "", "phone": "", "reason": "", "version": victim.version}
+            "address_detail": "", "phone": "", "reason": "", "version": victim.version,
+            "place": victim.place, "place_kecamatan": victim.place_kecamatan_id or "",
+            "place_village": victim.place_village_id or ""}
+    data.update({name: "on" for name in ("is_kdrt", "place_outside_district") if getattr(victim, name)})
     data.update(changes)
     return data
 

@@ -22,7 +22,9 @@ def test_same_nik_or_same_name_and_birth_date_match_within_the_agency(caseworker
     assert [(m.case_number, m.reason) for m in by_name] == [(first.number, "nama_tanggal_lahir")]
     assert possible_duplicates(user=caseworker, victims=[("", "Siti Sintetis", date(2012, 3, 5))]) == []
     # Another district's UPTD PPA never learns that the person is recorded here.
-    assert possible_duplicates(user=outsider, victims=[("9999990101010001", "Siti Sintetis", date(2012, 3, 4))]) == []
+    # Another agency learns that a possible match exists, and where (issue 10), never its number or code.
+    assert [(m.case_number, m.survivor_code, m.agency_name) for m in possible_duplicates(
+        user=outsider, victims=[("9999990101010001", "Siti Sintetis", date(2012, 3, 4))])] == [("", "", "UPTD PPA Uji")]
 
 
 def test_a_caseworker_learns_only_the_agency_of_a_match_outside_their_caseload(caseworker, supervisor, regions):

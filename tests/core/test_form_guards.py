@@ -22,6 +22,9 @@ EDIT_FORMS = {
     "prevention:group_edit", "prevention:activist_edit", "prevention:patbm_activity_edit",
     "prevention:session_edit", "prevention:activity_edit", "agencies:edit", "agencies:user_edit",
     "cases:identify", "cases:assign", "cases:police",
+    # Corrections after intake (cases.corrections): each carries the version of the record it changes.
+    "cases:victim_edit", "cases:victim_violence", "cases:victim_remove", "cases:perpetrator_edit",
+    "cases:perpetrator_remove", "cases:incident_edit",
 }
 
 # Forms that create (or record a step): they must carry a one-time key. Listed so that the walk proves it reached

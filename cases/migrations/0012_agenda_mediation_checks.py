@@ -22,6 +22,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0009_agenda")]
+    dependencies = [("cases", "0011_agenda")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_case_version'),
+        ('cases', '0010_victim_facts_from_case'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_case_version'),
+        ('cases', '0013_case_transfer'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inbox', '0005_merge_issue_10_parcels'),
+        ('inbox', '0007_notification_kind_duplicate_inquiry'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inbox', '0003_encrypt_personal_data_at_rest'),
+        ('inbox', '0004_notification_kind_agenda'),
     ]
 
     operations = [

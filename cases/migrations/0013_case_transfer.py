@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0003_edit_versions'),
-        ('cases', '0008_case_version'),
+        ('cases', '0012_agenda_mediation_checks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_case_version'),
+        ('cases', '0014_case_file_corrections_and_history'),
     ]
 
     operations = [
