@@ -56,3 +56,11 @@ BEAT_SCHEDULE["submission-keys-expire"] = {
     "task": "core.tasks.submission_keys_expire_task",
     "schedule": crontab(minute=17),
 }
+
+# The outbox relay (core/outbox.py): each change kicks it right after commit; this tick delivers what a kick could
+# not (the broker was down, a failure waiting for its retry). Messages are claimed with SKIP LOCKED, so two runs
+# at once deliver each message once. Ticks that waited in the queue expire rather than pile up. OUTBOX_RELAY_SECONDS
+# shortens the interval (the fault test uses 1 s).
+_outbox_seconds = float(os.environ.get("OUTBOX_RELAY_SECONDS", "30"))
+BEAT_SCHEDULE["outbox-relay"] = {"task": "core.tasks.outbox_relay_task", "schedule": _outbox_seconds,
+                                 "options": {"expires": max(_outbox_seconds, 30.0)}}

@@ -199,11 +199,30 @@ CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "reports"},
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 400_000)
 CELERY_BEAT_SCHEDULE: dict = {}  # filled by config.schedule, the one place that lists periodic jobs
 
+# A publish (`.delay()`, the outbox's kick after commit) with Redis down gives up within seconds instead of
+# holding the page: one connection attempt of CELERY_BROKER_CONNECTION_TIMEOUT, no publish retries. What was not
+# published is in the outbox (core/outbox.py) and the beat relay delivers it when Redis is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+                                   "socket_timeout": CELERY_BROKER_CONNECTION_TIMEOUT + 3}
+
+# The cache only saves work (holidays of a year, rate-limit counters): with Redis down a read misses and a write
+# is dropped (django-redis IGNORE_EXCEPTIONS), within a second, instead of answering the page with a 500.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL,
+                "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}}
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # logged (the key and error only), so an outage is seen
+
+# The outbox (core/outbox.py): a failed delivery is tried again after OUTBOX_RETRY_SECONDS, doubling each time up
+# to OUTBOX_RETRY_MAX_SECONDS; after OUTBOX_MAX_ATTEMPTS it is marked failed (django-admin lists it) for a person.
+# With the defaults that is about 5 hours of retries: an SMTP or broker outage of an afternoon loses nothing.
+OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 30)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
