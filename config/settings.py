@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.RequestTooLargeMiddleware",  # first: nothing reads a body that is too large
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # outside SecurityHeadersMiddleware, which exempts inline PDFs from it
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -156,7 +157,8 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it; `collectstatic` fills
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     # Uploaded documents are never under a public path: they are served through views that check access.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+    # core.files: each file is written to a temporary name and moved into place only when complete.
+    "default": {"BACKEND": "core.files.WholeFileSystemStorage",
                 "OPTIONS": {"location": str(VAR_DIR / "private")}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
                     if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -171,6 +173,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB of form fields, files excluded
 DATA_UPLOAD_MAX_NUMBER_FILES = 20  # at most 6 photos per activity; one attachment per upload
+# A whole request (files included) larger than this is refused with 413 before it is read
+# (core.middleware.RequestTooLargeMiddleware): six photos of 5 MB and the form, with room to spare.
+SIMPUL_MAX_REQUEST_MB = env_int("SIMPUL_MAX_REQUEST_MB", 32)  # as deploy/nginx/simpul.conf
+# Uploads above this are spooled to a temporary file rather than held in the web process's memory (Django's default).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Redis is optional: without it Celery runs tasks in-process and the cache is local memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
