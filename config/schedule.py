@@ -64,3 +64,5 @@ BEAT_SCHEDULE["submission-keys-expire"] = {
 _outbox_seconds = float(os.environ.get("OUTBOX_RELAY_SECONDS", "30"))
 BEAT_SCHEDULE["outbox-relay"] = {"task": "core.tasks.outbox_relay_task", "schedule": _outbox_seconds,
                                  "options": {"expires": max(_outbox_seconds, 30.0)}}
+# Sent outbox messages are kept OUTBOX_KEEP_DAYS (for a look in the admin), then deleted at 04:20 WITA.
+BEAT_SCHEDULE["outbox-prune"] = {"task": "core.tasks.outbox_prune_task", "schedule": crontab(minute=20, hour=4)}

@@ -171,6 +171,13 @@ def _deliver_next(*, now: datetime, message_id: int | None = None) -> bool | Non
         return True
 
 
+def outbox_prune(*, now: datetime | None = None) -> int:
+    """Forget messages sent more than OUTBOX_KEEP_DAYS ago (pending and failed ones stay); harmless twice."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.OUTBOX_KEEP_DAYS)
+    deleted, _by_model = OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT, sent_at__lt=cutoff).delete()
+    return deleted
+
+
 def outbox_retry(*, message_id: int) -> bool:
     """Put a failed message back in the queue (after its cause was fixed); True if it was failed."""
     updated = OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.Status.FAILED).update(

@@ -32,3 +32,11 @@ def outbox_relay_task() -> dict:
     from core.outbox import outbox_relay
 
     return outbox_relay()
+
+
+@shared_task(name="core.tasks.outbox_prune_task")
+def outbox_prune_task() -> int:
+    """Beat (config/schedule.py): forget outbox messages sent long ago."""
+    from core.outbox import outbox_prune
+
+    return outbox_prune()

@@ -112,6 +112,19 @@ def test_a_message_that_keeps_failing_is_marked_failed_and_says_why(with_address
     assert [m.to for m in mail.outbox] == [[ADDRESS]]
 
 
+def test_sent_messages_are_forgotten_after_the_keep_days_but_failed_ones_stay(with_address, smtp_down, settings,
+                                                                            django_capture_on_commit_callbacks):
+    settings.OUTBOX_MAX_ATTEMPTS, settings.OUTBOX_KEEP_DAYS = 1, 30
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(with_address)  # fails once: marked failed
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(with_address)  # sent
+    assert outbox.outbox_prune(now=timezone.now() + timedelta(days=29)) == 0
+    assert outbox.outbox_prune(now=timezone.now() + timedelta(days=31)) == 1
+    assert list(OutboxMessage.objects.values_list("status", flat=True)) == [OutboxMessage.Status.FAILED]
+
+
 def test_the_failure_reason_names_no_address():
     error = OSError("recipient refused: korban.sintetis@contoh.simpul.test")
     assert outbox.describe_error(error) == "OSError: recipient refused: <alamat>"
