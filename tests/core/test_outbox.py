@@ -183,3 +183,21 @@ def test_two_relays_at_once_deliver_each_message_once(with_address):
     assert sum(result["sent"] for result in results) == 5 and all(result["sent"] for result in results)
     assert [m.to for m in mail.outbox] == [[ADDRESS]]
     assert not OutboxMessage.objects.exclude(status=OutboxMessage.Status.SENT).exists()
+
+
+def test_the_admin_lists_pending_and_failed_messages_read_only(with_address, smtp_down, settings, client,
+                                                               django_capture_on_commit_callbacks):
+    from agencies.models import User
+
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(with_address)
+    message = OutboxMessage.objects.get()
+    admin = User.objects.create_superuser("admin_uji", "admin@contoh.simpul.test", "kata-sandi-uji-panjang")
+    client.force_login(admin)
+    page = client.get("/django-admin/core/outboxmessage/?status__exact=gagal").content.decode()
+    assert inbox_services.NOTIFICATION_EMAIL in page and "ConnectionRefusedError" in page
+    assert ADDRESS not in page
+    assert client.get("/django-admin/core/outboxmessage/add/").status_code == 403
+    client.post(f"/django-admin/core/outboxmessage/{message.pk}/delete/", {"post": "yes"})
+    assert OutboxMessage.objects.filter(pk=message.pk).exists()
