@@ -75,10 +75,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "core.middleware.RequestTooLargeMiddleware",  # first: nothing reads a body that is too large
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # outside SecurityHeadersMiddleware, which exempts inline PDFs from it
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body (the control-character check, CSRF); inside the security and CSP headers.
+    "core.middleware.RequestTooLargeMiddleware",
     "core.middleware.RefuseControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",

@@ -28,7 +28,7 @@ class RequestTooLargeMiddleware:
 
     Django bounds form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but not files, which it spools to disk: without this
     a web process would read and store whatever a client sends. The largest form is a PATBM activity with six
-    photos of 5 MB. Put first, before anything reads the body (nginx's client_max_body_size is the outer bound).
+    photos of 5 MB. Placed before anything reads the body (nginx's client_max_body_size is the outer bound).
     """
 
     def __init__(self, get_response) -> None:

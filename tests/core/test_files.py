@@ -130,6 +130,7 @@ def test_a_request_larger_than_the_limit_gets_the_413_page(caseworker, regions, 
         "document_type": "visum", "file": SimpleUploadedFile("v.pdf", PDF + b"%" * (1024 * 1024))})
     assert response.status_code == 413
     assert "Kiriman terlalu besar" in response.content.decode() and "lebih dari 1 MB" in response.content.decode()
+    assert "Content-Security-Policy" in response  # answered inside the security headers, like any page
     assert not Attachment.objects.exists()
 
 
