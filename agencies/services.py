@@ -19,21 +19,22 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template import loader
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError
 
 from agencies.models import Agency, AgencyService, Region, Role, RoleChangeRequest, User
 from agencies.selectors import role_change_approvers
 from core.audit import audit_record
+from core.outbox import outbox_enqueue
 from core.policy import role_sees_case_content
 from core.versioning import version_claim
 
 logger = logging.getLogger(__name__)
 
 # inbox tells the supervisors of each change of access (inbox.services.role_change_notices_send). It is a
-# layer above this app (it imports our models), so its job is named here and never imported.
-ROLE_CHANGE_NOTICES_TASK = "inbox.tasks.role_change_notices_task"
+# layer above this app (it imports our models), so its outbox kind is named here and never imported.
+ROLE_CHANGE_NOTICES = "inbox.role_change_notices"
+# The password link e-mail, delivered by the outbox (handler registered in agencies.apps).
+PASSWORD_LINK_EMAIL = "agencies.password_link_email"  # noqa: S105 (an outbox kind, no password)
 
 
 class AccessError(Exception):
@@ -119,17 +120,10 @@ def _needs_approval(*, actor: User | None, user: User, before: Access, after: Ac
 
 
 def _notices_after_commit() -> None:
-    """Ask inbox to tell the supervisors now; its periodic job sends whatever this kick misses."""
-
-    def kick() -> None:
-        if not apps.is_installed("inbox"):
-            return
-        try:
-            import_string(ROLE_CHANGE_NOTICES_TASK).delay()
-        except OperationalError:  # the broker is down: the saved change stands, the periodic job tells them
-            logger.warning("role change notices: broker unavailable, left to the periodic job")
-
-    transaction.on_commit(kick)
+    """Ask inbox to tell the supervisors once this change commits (an outbox message in this transaction);
+    its periodic job also tells of any change this misses."""
+    if apps.is_installed("inbox"):
+        outbox_enqueue(kind=ROLE_CHANGE_NOTICES)
 
 
 def _change_details(change: RoleChangeRequest) -> dict:
@@ -315,11 +309,8 @@ class _OneAccountPasswordResetForm(PasswordResetForm):
 
 
 def _password_link_after_commit(user: User, *, new_account: bool) -> None:
-    from agencies.tasks import password_link_email_task
-
-    user_id = user.pk
-    # After commit: the worker must find the account, and a rolled-back change must not e-mail anyone.
-    transaction.on_commit(lambda: password_link_email_task.delay(user_id, new_account))
+    # In the outbox, in this transaction: a rolled-back change e-mails nobody, a saved one even with the broker down.
+    outbox_enqueue(kind=PASSWORD_LINK_EMAIL, payload={"user_id": user.pk, "new_account": new_account})
 
 
 def password_link_email_send(*, user_id: int, new_account: bool = False) -> bool:

@@ -40,6 +40,7 @@ from cases.models import (
 )
 from core import bounds, codes
 from core.audit import audit_record
+from core.files import FileWriteError, written_or_removed
 from core.policy import Capability, Scope, can, case_scope
 from core.sequences import sequence_next
 from core.versioning import version_claim
@@ -623,8 +624,12 @@ def attachment_add(*, case: Case, actor: User, document_type: str, upload, reque
     attachment = Attachment(case=case, document_type=document_type, original_name=(upload.name or "")[-255:],
                             content_type=content_type, size=upload.size, uploaded_by=actor)
     # A random stored name: the name on the uploader's device may carry the survivor's name.
-    attachment.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
-    attachment.save()
+    try:
+        with written_or_removed():  # a disk that is full or read-only leaves no file and, rolled back, no row
+            attachment.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
+            attachment.save()
+    except FileWriteError as error:
+        raise CaseError(str(error)) from error
     audit_record(actor=actor, action="case.attachment_add", obj=case, request=request,
                  details={"attachment": attachment.pk, "document_type": document_type, "size": upload.size})
     return attachment

@@ -62,3 +62,12 @@ BEAT_SCHEDULE["submission-keys-expire"] = {
 # later the same day); each reminder is claimed by a unique row, so a doubled run tells nobody twice.
 BEAT_SCHEDULE["agenda-reminders"] = {"task": "cases.tasks.agenda_reminders_task",
                                      "schedule": crontab(minute=5, hour="7-18")}
+# The outbox relay (core/outbox.py): each change kicks it right after commit; this tick delivers what a kick could
+# not (the broker was down, a failure waiting for its retry). Messages are claimed with SKIP LOCKED, so two runs
+# at once deliver each message once. Ticks that waited in the queue expire rather than pile up. OUTBOX_RELAY_SECONDS
+# shortens the interval (the fault test uses 1 s).
+_outbox_seconds = float(os.environ.get("OUTBOX_RELAY_SECONDS", "30"))
+BEAT_SCHEDULE["outbox-relay"] = {"task": "core.tasks.outbox_relay_task", "schedule": _outbox_seconds,
+                                 "options": {"expires": max(_outbox_seconds, 30.0)}}
+# Sent outbox messages are kept OUTBOX_KEEP_DAYS (for a look in the admin), then deleted at 04:20 WITA.
+BEAT_SCHEDULE["outbox-prune"] = {"task": "core.tasks.outbox_prune_task", "schedule": crontab(minute=20, hour=4)}

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # outside SecurityHeadersMiddleware, which exempts inline PDFs from it
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body (the control-character check, CSRF); inside the security and CSP headers.
+    "core.middleware.RequestTooLargeMiddleware",
     "core.middleware.RefuseControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
@@ -156,7 +158,8 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it; `collectstatic` fills
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     # Uploaded documents are never under a public path: they are served through views that check access.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+    # core.files: each file is written to a temporary name and moved into place only when complete.
+    "default": {"BACKEND": "core.files.WholeFileSystemStorage",
                 "OPTIONS": {"location": str(VAR_DIR / "private")}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
                     if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -171,6 +174,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB of form fields, files excluded
 DATA_UPLOAD_MAX_NUMBER_FILES = 20  # at most 6 photos per activity; one attachment per upload
+# A whole request (files included) larger than this is refused with 413 before it is read
+# (core.middleware.RequestTooLargeMiddleware): six photos of 5 MB and the form, with room to spare.
+SIMPUL_MAX_REQUEST_MB = env_int("SIMPUL_MAX_REQUEST_MB", 32)  # as deploy/nginx/simpul.conf
+# Uploads above this are spooled to a temporary file rather than held in the web process's memory (Django's default).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Redis is optional: without it Celery runs tasks in-process and the cache is local memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -199,11 +207,31 @@ CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "reports"},
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 400_000)
 CELERY_BEAT_SCHEDULE: dict = {}  # filled by config.schedule, the one place that lists periodic jobs
 
+# A publish (`.delay()`, the outbox's kick after commit) with Redis down gives up within seconds instead of
+# holding the page: one connection attempt of CELERY_BROKER_CONNECTION_TIMEOUT, no publish retries. What was not
+# published is in the outbox (core/outbox.py) and the beat relay delivers it when Redis is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+                                   "socket_timeout": CELERY_BROKER_CONNECTION_TIMEOUT + 3}
+
+# The cache only saves work (holidays of a year, rate-limit counters): with Redis down a read misses and a write
+# is dropped (django-redis IGNORE_EXCEPTIONS), within a second, instead of answering the page with a 500.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL,
+                "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}}
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # logged (the key and error only), so an outage is seen
+
+# The outbox (core/outbox.py): a failed delivery is tried again after OUTBOX_RETRY_SECONDS, doubling each time up
+# to OUTBOX_RETRY_MAX_SECONDS; after OUTBOX_MAX_ATTEMPTS it is marked failed (django-admin lists it) for a person.
+# With the defaults that is about 5 hours of retries: an SMTP or broker outage of an afternoon loses nothing.
+OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 30)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12)
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 30)  # sent messages are deleted after this (pending and failed stay)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

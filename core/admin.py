@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.models import AuditEvent
+from core.models import AuditEvent, OutboxMessage
 
 
 @admin.register(AuditEvent)
@@ -12,6 +12,24 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ("actor_label", "object_label")
     # Reasons typed by staff can carry names; the case team reads them on the case, not here.
     exclude = ("reason",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Read-only: pending and failed e-mails and jobs, with why they failed (core.outbox). Payloads hold ids only."""
+
+    list_display = ("created_at", "kind", "status", "attempts", "next_attempt_at", "sent_at", "last_error")
+    list_filter = ("status", "kind")
+    ordering = ("-created_at",)
 
     def has_add_permission(self, request) -> bool:
         return False

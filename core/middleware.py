@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -21,6 +21,30 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RequestTooLargeMiddleware:
+    """Answer 413 before reading a request body larger than SIMPUL_MAX_REQUEST_MB (its Content-Length).
+
+    Django bounds form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but not files, which it spools to disk: without this
+    a web process would read and store whatever a client sends. The largest form is a PATBM activity with six
+    photos of 5 MB. Placed before anything reads the body (nginx's client_max_body_size is the outer bound).
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.SIMPUL_MAX_REQUEST_MB * 1024 * 1024:
+            response = HttpResponse(render_to_string("413.html", {"limit": settings.SIMPUL_MAX_REQUEST_MB}),
+                                    status=413)
+            response["Connection"] = "close"  # the unread body is not worth reading
+            return response
+        return self.get_response(request)
 
 
 class RefuseControlCharactersMiddleware:

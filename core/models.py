@@ -133,3 +133,36 @@ class SubmissionKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.result_url}"
+
+
+class OutboxMessage(models.Model):
+    """A side effect that leaves the database (an e-mail, a job), saved in the transaction of the change that
+    causes it and delivered by the relay (core.outbox): the change and its effects are saved together or not
+    at all, and a broker that is down delays an e-mail instead of losing it.
+
+    `payload` holds ids and codes only, never a survivor's data: the admin lists it."""
+
+    class Status(models.TextChoices):
+        PENDING = "menunggu", _("Menunggu dikirim")
+        SENT = "terkirim", _("Terkirim")
+        FAILED = "gagal", _("Gagal")
+
+    kind = models.CharField(_("jenis"), max_length=64)
+    payload = models.JSONField(_("isi"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("percobaan"), default=0)
+    next_attempt_at = models.DateTimeField(_("percobaan berikutnya"), default=timezone.now)
+    last_error = models.CharField(_("galat terakhir"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("terkirim pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pesan keluar")
+        verbose_name_plural = _("pesan keluar")
+        indexes = [
+            # The relay's query: pending messages whose time has come, oldest first.
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"

@@ -72,4 +72,5 @@ def rate_limited(request: HttpRequest, *, scope: str, limit: int, seconds: int =
     except ValueError:  # the window ended between add and incr: this request opens the next one
         cache.set(key, 1, timeout=seconds)
         count = 1
-    return count > limit
+    # None: the cache (Redis) is down and ignored; the limit is not enforced rather than the page failing.
+    return (count or 0) > limit

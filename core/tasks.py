@@ -24,3 +24,19 @@ def submission_keys_expire_task() -> int:
     from core.idempotency import submission_keys_expire
 
     return submission_keys_expire()
+
+
+@shared_task(name="core.tasks.outbox_relay_task", soft_time_limit=240, time_limit=300)
+def outbox_relay_task() -> dict:
+    """Right after a commit that saved side effects, and from beat (config/schedule.py): deliver the outbox."""
+    from core.outbox import outbox_relay
+
+    return outbox_relay()
+
+
+@shared_task(name="core.tasks.outbox_prune_task")
+def outbox_prune_task() -> int:
+    """Beat (config/schedule.py): forget outbox messages sent long ago."""
+    from core.outbox import outbox_prune
+
+    return outbox_prune()

@@ -10,3 +10,11 @@ class InboxConfig(AppConfig):
 
     name = "inbox"
     verbose_name = _("Kotak masuk")
+
+    def ready(self) -> None:
+        # The outbox (core) delivers these kinds by calling inbox's services; core may not import inbox.
+        from core.outbox import register_outbox_handler
+        from inbox import services
+
+        register_outbox_handler(services.NOTIFICATION_EMAIL, services.notification_email_send)
+        register_outbox_handler(services.ROLE_CHANGE_NOTICES, services.role_change_notices_send)

@@ -24,9 +24,14 @@ from agencies.models import Agency, RoleChangeRequest, User
 from agencies.selectors import role_change_approvers
 from core import codes
 from core.audit import audit_record
+from core.outbox import outbox_enqueue
 from core.policy import Capability, staff_who_can
 from inbox.kinds import TEXTS, Kind
 from inbox.models import IntakeRequest, Notification
+
+# Outbox kinds delivered by inbox (handlers registered in inbox.apps).
+NOTIFICATION_EMAIL = "inbox.notification_email"
+ROLE_CHANGE_NOTICES = "inbox.role_change_notices"
 
 
 class InboxError(Exception):
@@ -38,7 +43,7 @@ class InboxError(Exception):
 @transaction.atomic
 def notify(*, recipients: Iterable[User | None], kind: str, link: str = "", params: dict | None = None,
            exclude: User | None = None, email: bool = True) -> list[Notification]:
-    """Notify each recipient once: a notice in the caller's transaction, its e-mail queued after commit.
+    """Notify each recipient once: a notice and its e-mail's outbox message in the caller's transaction.
 
     `params` fill the kind's text (inbox.kinds) and must hold numbers, agency names or codes, never a
     survivor's data. Inactive users, duplicates and `exclude` (usually the actor) are skipped. `email=False`
@@ -55,12 +60,11 @@ def notify(*, recipients: Iterable[User | None], kind: str, link: str = "", para
         seen.add(user.pk)
         rows.append(Notification(recipient=user, kind=kind, link=link, params=params))
     created = Notification.objects.bulk_create(rows)
-    emailed = [n.pk for n in created if email and n.recipient.email]
-    if emailed:
-        from inbox.tasks import notification_email_task
-
-        # After commit: a rolled-back action must not e-mail anyone, and the worker must find the row.
-        transaction.on_commit(lambda: [notification_email_task.delay(pk) for pk in emailed])
+    for notification in created:
+        if email and notification.recipient.email:
+            # In the outbox, in this transaction: a rolled-back action e-mails nobody, a saved one is e-mailed
+            # even if the broker is down now (core.outbox).
+            outbox_enqueue(kind=NOTIFICATION_EMAIL, payload={"notification_id": notification.pk})
     return created
 
 

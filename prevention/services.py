@@ -18,6 +18,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from agencies.models import Region, User
 from core import bounds, codes
 from core.audit import audit_record
+from core.files import FileWriteError, written_or_removed
 from core.versioning import version_claim
 from inbox import services as inbox_services
 from prevention.models import (
@@ -61,6 +62,8 @@ class Participants:
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MAX_PIXELS = 40_000_000  # refuses decompression bombs long before Pillow's own limit
+# Pillow's own guard, for any image decoded elsewhere in the process: past twice this it refuses to decode.
+Image.MAX_IMAGE_PIXELS = PHOTO_MAX_PIXELS
 PHOTO_MAX_SIDE = 2000  # enough to see an activity on a tablet; keeps the private media root small
 PHOTOS_PER_ACTIVITY = 6
 PHOTO_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
@@ -198,8 +201,13 @@ def _prepared_photo(upload: UploadedFile, position: int) -> tuple[ContentFile, s
             probe.verify()
         upload.seek(0)
         with Image.open(upload) as image:
-            image = ImageOps.exif_transpose(image)
+            # A JPEG is decoded at a reduced scale (1/2 to 1/8) close to the size kept: a 36-megapixel photo then
+            # takes a few MB instead of over 100 MB while decoded (the memory ceiling in the README).
+            image.draft("RGB", (PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+            # Shrunk before it is turned upright (a square bound, so the order does not matter): the turn copies
+            # the small picture, not the large one.
             image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+            image = ImageOps.exif_transpose(image)
             buffer = io.BytesIO()
             if image_format == "JPEG":
                 image.convert("RGB").save(buffer, format="JPEG", quality=85, optimize=True)
@@ -221,12 +229,16 @@ def _add_photos(activity: PatbmActivity, actor: User, photos: Iterable[UploadedF
     # Every photo is checked before any is written, so a bad one leaves no file behind.
     prepared = [_prepared_photo(upload, position) for position, upload in enumerate(photos, start=1)]
     saved = []
-    for content, content_type, width, height in prepared:
-        photo = PatbmActivityPhoto(activity=activity, content_type=content_type, size=content.size, width=width,
-                                   height=height, uploaded_by=actor)
-        photo.image.save(content.name, content, save=False)
-        photo.save()
-        saved.append(photo)
+    try:
+        with written_or_removed():  # photo 3 failing on a full disk also removes photos 1 and 2
+            for content, content_type, width, height in prepared:
+                photo = PatbmActivityPhoto(activity=activity, content_type=content_type, size=content.size,
+                                           width=width, height=height, uploaded_by=actor)
+                photo.image.save(content.name, content, save=False)
+                photo.save()
+                saved.append(photo)
+    except FileWriteError as error:
+        raise PreventionError(str(error), "photos") from error
     return saved
 
 

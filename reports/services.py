@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import User
 from core.audit import SYSTEM_ACTOR, audit_record
+from core.outbox import outbox_enqueue
 from core.policy import Capability, can, staff_who_can
 from inbox import services as inbox_services
 from reports.figures import figures_changes, figures_of
@@ -88,28 +89,44 @@ def _new_version(*, kind: str, period: Period, edition: str, actor: User | None,
     raise ReportError(_("Laporan sedang dibuat oleh permintaan lain. Coba lagi sebentar lagi."))
 
 
+# Outbox kinds of the reports (core.outbox; handlers registered in reports.apps).
+REPORT_JOB = "reports.generate_job"
+REPORT_READY_EMAIL = "reports.ready_email"
+
+
 def _queue(report: Report) -> None:
-    """Send the job after commit (the row records when: `queued_at`, set by the caller)."""
-    report_id = report.pk
-    transaction.on_commit(lambda: _send_job(report_id))
+    """Record the job in the outbox, in the caller's transaction; it is sent right after commit (the row records
+    when: `queued_at`, set by the caller)."""
+    outbox_enqueue(kind=REPORT_JOB, payload={"report_id": report.pk})
+
+
+def report_job_send(*, report_id: int) -> None:
+    """The outbox's delivery of a report job (at commit): send it to the queue."""
+    _send_job(report_id)
+
+
+def _run_eagerly(report_id: int) -> None:
+    from reports.tasks import report_generate_task
+
+    # Celery's eager mode with propagation raises the first Retry instead of retrying: retry here, without the waits.
+    for _attempt in range(1 + report_generate_task.max_retries):
+        try:
+            report_generate(report_id=report_id)
+            break
+        except Exception:  # noqa: S112 (report_generate logged it and recorded it on the row)
+            continue
 
 
 def _send_job(report_id: int) -> None:
     """Send one report's job to the queue. When the broker is down the report stays queued, its `queued_at`
     cleared: the heal job sends it at its next tick once the queue is back (nothing is stuck, nothing lost).
-    With Celery eager (no broker: `make run`, the tests) the job runs here, with the retries the task declares."""
+    With Celery eager (no broker: `make run`, the tests) the job runs here, with the retries the task declares,
+    once the caller's transaction (the outbox's delivery) has committed."""
     from reports.tasks import report_generate_task
 
     try:
         if report_generate_task.app.conf.task_always_eager:
-            # Celery's eager mode with propagation raises the first Retry instead of retrying: retry here,
-            # without the waits.
-            for _attempt in range(1 + report_generate_task.max_retries):
-                try:
-                    report_generate(report_id=report_id)
-                    break
-                except Exception:  # noqa: S112 (report_generate logged it and recorded it on the row)
-                    continue
+            transaction.on_commit(lambda: _run_eagerly(report_id))
         else:
             report_generate_task.delay(report_id)
     except Exception as error:
@@ -259,7 +276,7 @@ def _complete(*, report_id: int, token: str, pdf: bytes, summary: dict, seconds:
         audit_record(actor=SYSTEM_ACTOR, action="report.generate", obj=report,
                      details={"seconds": seconds, "size": report.size, "attempt": report.attempts})
         _notify_ready(report)
-        transaction.on_commit(lambda: report_email_ready(report_id=report_id))
+        outbox_enqueue(kind=REPORT_READY_EMAIL, payload={"report_id": report_id})
     return report
 
 
@@ -436,7 +453,7 @@ def _notify_ready(report: Report) -> None:
 
 def report_email_ready(*, report_id: int) -> None:
     """Tell officials (and supervisors for the internal edition) by e-mail that a report is ready; no personal
-    data. The reports page also lists the newest ready reports."""
+    data. The reports page also lists the newest ready reports. Delivered by the outbox, once per report."""
     report = Report.objects.get(pk=report_id)
     label = report.summary.get("period_label", report.period)
     recipients = [user.email for user in _readers(report) if user.email]
@@ -448,10 +465,8 @@ def report_email_ready(*, report_id: int) -> None:
              "Unduh melalui halaman Laporan di Simpul: %(url)s\n") % {
         "kind": report.get_kind_display().lower(), "period": label, "edition": report.edition,
         "version": report.version, "url": reverse("reports:list")}
-    try:
-        send_mail(subject, body, None, recipients)
-    except Exception:  # the in-app list still shows the report; a mail outage must not fail the run
-        logger.warning("report %s: notification email not sent", report_id, exc_info=True)
+    # A mail outage raises: the outbox (which alone calls this) tries again later; the run itself is done.
+    send_mail(subject, body, None, recipients)
 
 
 def report_download(*, report: Report, actor: User, request=None) -> None:

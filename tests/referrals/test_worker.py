@@ -18,6 +18,7 @@ from core.models import AuditEvent
 from inbox.models import Notification
 from referrals.models import Referral
 from tests.referrals.conftest import new_case, record_sharing_consent, send, with_email
+from tests.reports import faults
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -38,21 +39,6 @@ def _require_services() -> None:
         pytest.skip(reason)
 
 
-def _test_database_url() -> str:
-    db = connection.settings_dict  # NAME is the test database's once pytest-django has created it
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _wait(condition, *, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.fixture
 def worker(tmp_path):
     """Start `celery -A config worker -B` against the test database, beat firing the deadline job every second."""
@@ -62,7 +48,7 @@ def worker(tmp_path):
     celery_app.control.purge()  # nothing left over from an earlier run
     log = tmp_path / "worker.log"
     mail_dir = tmp_path / "mail"
-    env = {**os.environ, "DATABASE_URL": _test_database_url(), "REDIS_URL": settings.REDIS_URL,
+    env = {**os.environ, "DATABASE_URL": faults.tests_database_url(), "REDIS_URL": settings.REDIS_URL,
            "REFERRAL_DEADLINE_CHECK_SECONDS": "1", "DJANGO_SETTINGS_MODULE": "config.settings",
            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": str(mail_dir),
            "DB_CONN_MAX_AGE": "0",
@@ -91,15 +77,6 @@ def _runs(log: Path) -> int:
     return sum(1 for line in lines if f"Task {DEADLINE_TASK}[" in line and " succeeded in " in line)
 
 
-def _emails(mail_dir: Path) -> list[str]:
-    if not mail_dir.exists():
-        return []
-    messages = []
-    for path in sorted(mail_dir.iterdir()):
-        messages.extend(part for part in path.read_text().split("-" * 79) if "Subject:" in part)
-    return messages
-
-
 def test_overdue_referral_is_marked_and_notified_exactly_once(worker, caseworker, police_agency, police_officer,
                                                                regions):
     with_email(caseworker, "pendamping@contoh.simpul.test")
@@ -112,12 +89,12 @@ def test_overdue_referral_is_marked_and_notified_exactly_once(worker, caseworker
     Referral.objects.filter(pk=referral.pk).update(sent_at=referral.sent_at - shift, due_at=referral.due_at - shift,
                                                    escalate_at=referral.escalate_at - shift)
 
-    _wait(lambda: Referral.objects.get(pk=referral.pk).overdue_at is not None, seconds=90,
+    faults.wait_for(lambda: Referral.objects.get(pk=referral.pk).overdue_at is not None, seconds=90,
           what=f"the worker to mark the referral overdue; log:\n{worker['log'].read_text()[-3000:]}")
     marked_after = _runs(worker["log"])
     # Let beat fire the job at least three more times over the same data.
-    _wait(lambda: _runs(worker["log"]) >= marked_after + 3, seconds=60, what="three more runs of the job")
-    _wait(lambda: len(_emails(worker["mail"])) >= 3, seconds=30, what="the e-mails")
+    faults.wait_for(lambda: _runs(worker["log"]) >= marked_after + 3, seconds=60, what="three more runs of the job")
+    faults.wait_for(lambda: len(faults.emails(worker["mail"].parent)) >= 3, seconds=30, what="the e-mails")
     time.sleep(1.5)  # any duplicate e-mail would have been written by now
 
     overdue = Notification.objects.filter(params__number=referral.number, kind="terlambat")
@@ -125,7 +102,7 @@ def test_overdue_referral_is_marked_and_notified_exactly_once(worker, caseworker
     assert AuditEvent.objects.filter(action="referral.overdue", object_id=str(referral.pk)).count() == 1
     assert Referral.objects.get(pk=referral.pk).escalated_at is None
     assert not overdue.filter(emailed_at__isnull=True).exists()
-    emails = _emails(worker["mail"])
+    emails = faults.emails(worker["mail"].parent)
     late = [m for m in emails if "melewati batas waktu" in m]
     assert len(late) == 2, emails  # one to the caseworker, one to the police officer, never again
     assert len([m for m in emails if "Rujukan baru" in m]) == 1  # the police officer's e-mail about the new referral

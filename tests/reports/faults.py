@@ -1,5 +1,6 @@
-"""The processes the report fault tests start, break and stop themselves: a Redis on port 6381, Celery workers
-(with their beat) and a PostgreSQL cluster on port 5451. Never the machine's shared Redis or PostgreSQL."""
+"""The processes the fault tests start, break and stop themselves: a Redis of their own (port 6381 for the
+reports, 6385 for the outbox), Celery workers (with their beat) and a PostgreSQL cluster on port 5451. Never the
+machine's shared Redis or PostgreSQL."""
 
 from __future__ import annotations
 
@@ -57,30 +58,30 @@ def tests_database_url() -> str:
 class Redis:
     """A Redis of our own, without persistence: stopping it loses every queued job, as a restart would."""
 
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
+    def __init__(self, directory: Path, port: int = REDIS_PORT) -> None:
+        self.directory, self.port = directory, port
         self.process: subprocess.Popen | None = None
-        self.url = f"redis://127.0.0.1:{REDIS_PORT}/0"
+        self.url = f"redis://127.0.0.1:{port}/0"
 
     def start(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
              "--dir", str(self.directory)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(self.answers, seconds=20, what="Redis on port 6381")
+        wait_for(self.answers, seconds=20, what=f"Redis on port {self.port}")
 
     def answers(self) -> bool:
         import redis
 
         try:
-            return redis.Redis(port=REDIS_PORT, socket_timeout=1).ping()
+            return redis.Redis(port=self.port, socket_timeout=1).ping()
         except redis.ConnectionError:
             return False
 
     def queued(self, queue: str = "celery") -> int:
         import redis
 
-        return redis.Redis(port=REDIS_PORT).llen(queue)
+        return redis.Redis(port=self.port).llen(queue)
 
     def crash(self) -> None:
         """Killed at once: whatever it held is gone."""
