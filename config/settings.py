@@ -346,6 +346,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
 AXES_LOCKOUT_CALLABLE = "core.signin.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # no unaudited unlock in django-admin: the user page's unlock is the one way
 AXES_VERBOSE = False  # axes' own log lines name the username and address; the audit log keeps what we need
 # A signed-in session ends after this many minutes without a request (core.middleware.IdleTimeoutMiddleware).
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
