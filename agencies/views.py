@@ -11,6 +11,7 @@ from agencies import services
 from agencies.forms import (
     AgencyCreateForm,
     AgencyEditForm,
+    DeviceResetRequestForm,
     DirectoryFilterForm,
     RoleChangeDecisionForm,
     UserCreateForm,
@@ -170,7 +171,8 @@ def _signin_state(actor: User, user: User) -> dict:
             "may_unlock": can(actor, Capability.ACCOUNT_UNLOCK) and actor.pk != user.pk,
             "has_device": signin.has_confirmed_device(user),
             "reset_pending": device_reset_pending(user=user),
-            "may_ask_reset": can(actor, Capability.DEVICE_RESET_REQUEST) and actor.pk != user.pk}
+            "may_ask_reset": can(actor, Capability.DEVICE_RESET_REQUEST) and actor.pk != user.pk,
+            "reset_form": DeviceResetRequestForm()}
 
 
 @requires(Capability.ACCOUNT_UNLOCK)
@@ -189,11 +191,18 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(Capability.DEVICE_RESET_REQUEST)
 @require_POST
+@idempotent_post
 def user_device_reset(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask for a lost phone to be reset; a supervisor decides (two-person rule)."""
     user = get_in_scope_or_404(User.objects.select_related("agency"), pk=pk)
+    form = DeviceResetRequestForm(request.POST)
+    form.is_valid()  # only the one-time key, which is never invalid (a bad one is simply not used)
     try:
-        reset = services.device_reset_request(user=user, actor=request.user, request=request)
+        with submission_claim(form=form, user=request.user) as claim:
+            reset = services.device_reset_request(user=user, actor=request.user, request=request)
+            claim.done(reverse("agencies:user_edit", args=[user.pk]))
+    except AlreadySubmitted as repeat:
+        return repeated(request, repeat)
     except services.AccessError as error:
         messages.error(request, str(error))
     else:
@@ -219,7 +228,7 @@ def device_reset_decide(request: HttpRequest, pk: int) -> HttpResponse:
                                         "baru saat masuk berikutnya.") % {"number": reset})
     except services.AccessError as error:
         messages.error(request, str(error))
-    return redirect("agencies:role_change_list")
+    return redirect("agencies:device_reset_list")
 
 
 @requires(Capability.USER_MANAGE)
@@ -249,9 +258,16 @@ def role_change_list(request: HttpRequest) -> HttpResponse:
     changes = role_changes_visible_to(user=request.user)
     pending = changes.filter(status=RoleChangeRequest.Status.PENDING).order_by("created_at")
     done = changes.exclude(status=RoleChangeRequest.Status.PENDING)
-    return render(request, "agencies/role_change_list.html", {"pending": pending, "page": _page(request, done),
-                                                              "device_resets": device_resets_to_decide(
-                                                                  user=request.user)})
+    return render(request, "agencies/role_change_list.html", {"pending": pending, "page": _page(request, done)})
+
+
+@login_required
+def device_reset_list(request: HttpRequest) -> HttpResponse:
+    """Lost phones waiting for a second person: the supervisors who may decide them see buttons."""
+    if not _may_read_role_changes(request.user):
+        raise Http404
+    return render(request, "agencies/device_reset_list.html",
+                  {"device_resets": device_resets_to_decide(user=request.user)})
 
 
 @login_required

@@ -366,6 +366,8 @@ LOGGING = {
         "celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"},
         # WeasyPrint logs every layout step of every PDF at INFO.
         "weasyprint": {"level": "WARNING"},
+        # django-axes logs every login at INFO (usernames masked); lockouts reach the audit log.
+        "axes": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }

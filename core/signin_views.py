@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -34,7 +34,9 @@ def _next_url(request: HttpRequest) -> str:
 @login_required
 def verify(request: HttpRequest) -> HttpResponse:
     """Ask for a code from the enrolled phone (or a recovery code) before any page of this session."""
-    if request.user.is_verified() or not needs_second_factor(request.user):
+    if not needs_second_factor(request.user):
+        raise Http404  # a step that does not exist for this account
+    if request.user.is_verified():
         return redirect(_next_url(request))
     if not signin.has_confirmed_device(request.user):
         return redirect(f"{reverse('signin:enrol')}?{urlencode({'next': _next_url(request)})}")
@@ -53,6 +55,8 @@ def verify(request: HttpRequest) -> HttpResponse:
 @login_required
 def enrol(request: HttpRequest) -> HttpResponse:
     """First sign-in: scan the QR code (or type the secret), confirm with a code, then keep the recovery codes."""
+    if not needs_second_factor(request.user):
+        raise Http404
     if request.user.is_verified() or signin.has_confirmed_device(request.user):
         return redirect(_next_url(request))
     device = signin.totp_enrolment_device(user=request.user)

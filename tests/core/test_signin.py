@@ -197,7 +197,7 @@ def test_a_lost_phone_is_reset_by_two_people_never_by_its_holder(caseworker, sup
     from agencies.models import DeviceResetRequest
 
     reset = DeviceResetRequest.objects.get()
-    queue = client_for(supervisor).get("/lembaga/akses/").content.decode()
+    queue = client_for(supervisor).get("/lembaga/akses/ponsel/").content.decode()
     assert f"Setujui {reset}" in queue
     client_for(supervisor).post(f"/lembaga/akses/ponsel/{reset.pk}/", {"approve": ""})
     assert not signin.has_confirmed_device(caseworker)
