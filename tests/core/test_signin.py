@@ -228,3 +228,19 @@ def test_the_session_ends_after_thirty_idle_minutes(caseworker, settings):
         assert not _signed_in(client)
         assert client.get("/").status_code == 302
     assert AuditEvent.objects.filter(action="auth.idle_timeout", actor_label=caseworker.username).exists()
+
+
+def test_a_repeated_reset_request_is_answered_with_the_first(caseworker, sysadmin):
+    import re
+
+    from agencies.models import DeviceResetRequest
+
+    totp_device_for(caseworker)
+    admin = client_for(sysadmin)
+    page = admin.get(f"/lembaga/pengguna/{caseworker.pk}/").content.decode()
+    key = re.search(r'name="submission_key" value="([^"]+)"', page).group(1)
+    first = admin.post(f"/lembaga/pengguna/{caseworker.pk}/ganti-ponsel/", {"submission_key": key}, follow=True)
+    assert "menunggu persetujuan koordinator" in first.content.decode()
+    again = admin.post(f"/lembaga/pengguna/{caseworker.pk}/ganti-ponsel/", {"submission_key": key}, follow=True)
+    assert "Formulir ini sudah terkirim sebelumnya" in again.content.decode()
+    assert DeviceResetRequest.objects.count() == 1
