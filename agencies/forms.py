@@ -116,3 +116,8 @@ class AgencyCreateForm(SubmissionKeyForm, AgencyForm):
 
 class AgencyEditForm(VersionedForm, AgencyForm):
     pass
+
+
+class DeviceResetRequestForm(SubmissionKeyForm):
+    """Ask for a lost phone to be reset: no field of its own, only the one-time key (a repeat of the button shows
+    the first request)."""

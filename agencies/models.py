@@ -188,3 +188,47 @@ class RoleChangeRequest(TimeStampedModel):
     @property
     def audit_label(self) -> str:
         return f"AK-{self.pk}"
+
+
+class DeviceResetRequest(TimeStampedModel):
+    """A lost or stolen phone: forget the account's sign-in device and recovery codes, so its next sign-in enrols
+    a new phone (issue 12). Never self-service: the administrator (or a supervisor) asks for someone else, and a
+    second person, a supervisor who is neither requester nor holder (as for RoleChangeRequest), decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "menunggu", _("Menunggu persetujuan")
+        APPROVED = "disetujui", _("Disetujui, ponsel dilepas")
+        REFUSED = "ditolak", _("Ditolak")
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="device_resets", verbose_name=_("akun"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("diajukan oleh"))
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("diputuskan oleh"))
+    decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("penggantian ponsel")
+        verbose_name_plural = _("penggantian ponsel")
+        constraints = [
+            # One open request per account; its index also serves "the pending reset of this account".
+            models.UniqueConstraint(fields=["user"], condition=models.Q(status="menunggu"),
+                                    name="device_reset_one_pending"),
+            # No self-service reset: the holder never asks for it.
+            models.CheckConstraint(condition=~models.Q(requested_by=models.F("user")),
+                                   name="device_reset_not_by_holder"),
+            # The two-person rule, kept by the database too: the decider is neither requester nor holder.
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True)
+                | (~models.Q(decided_by=models.F("requested_by")) & ~models.Q(decided_by=models.F("user"))),
+                name="device_reset_second_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"PP-{self.pk}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"PP-{self.pk}"

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from agencies.models import Agency, Region, RoleChangeRequest, User
+from agencies.models import Agency, DeviceResetRequest, Region, RoleChangeRequest, User
 from core.codes import AgencyType
 from core.policy import Capability, can, staff_who_can
 
@@ -103,3 +103,29 @@ def role_change_may_decide(*, user, change: RoleChangeRequest) -> bool:
                                                                                    change.requested_by_id)
             and role_change_approvers(agency=change.agency, exclude_ids=(change.user_id, change.requested_by_id))
             .filter(pk=user.pk).exists())
+
+
+# --- Lost phones (the two-person reset) ----------------------------------------------------------------------
+
+def device_resets_to_decide(*, user) -> list[DeviceResetRequest]:
+    """The pending phone resets this user may approve or refuse (a supervisor of the holder's agency, or of the
+    coordinating UPTD PPA where that agency has none); the administrator sees every pending one."""
+    pending = DeviceResetRequest.objects.filter(status=DeviceResetRequest.Status.PENDING) \
+        .select_related("user__agency", "requested_by").order_by("created_at")
+    if can(user, Capability.USER_MANAGE):
+        return list(pending)
+    if not can(user, Capability.ROLE_APPROVE):
+        return []
+    # A short queue (lost phones are rare): each row asks who decides it, through the one rule that says so.
+    return [reset for reset in pending if device_reset_may_decide(user=user, reset=reset)]
+
+
+def device_reset_may_decide(*, user, reset: DeviceResetRequest) -> bool:
+    return (reset.status == DeviceResetRequest.Status.PENDING and user.pk not in (reset.user_id,
+                                                                                  reset.requested_by_id)
+            and role_change_approvers(agency=reset.user.agency, exclude_ids=(reset.user_id, reset.requested_by_id))
+            .filter(pk=user.pk).exists())
+
+
+def device_reset_pending(*, user: User) -> DeviceResetRequest | None:
+    return DeviceResetRequest.objects.filter(user=user, status=DeviceResetRequest.Status.PENDING).first()

@@ -21,11 +21,12 @@ from django.template import loader
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, AgencyService, Region, Role, RoleChangeRequest, User
+from agencies.models import Agency, AgencyService, DeviceResetRequest, Region, Role, RoleChangeRequest, User
 from agencies.selectors import role_change_approvers
+from core import signin
 from core.audit import audit_record
 from core.outbox import outbox_enqueue
-from core.policy import role_sees_case_content
+from core.policy import Capability, can, role_sees_case_content
 from core.versioning import version_claim
 
 logger = logging.getLogger(__name__)
@@ -342,3 +343,58 @@ def user_password_link_send(*, user: User, actor: User, request=None) -> User:
     audit_record(actor=actor, action="user.password_link", obj=user, request=request)
     _password_link_after_commit(user, new_account=not user.has_usable_password())
     return user
+
+
+# --- A lost phone: its reset by two people (issue 12) --------------------------------------------------------
+
+@transaction.atomic
+def device_reset_request(*, user: User, actor: User, request=None) -> DeviceResetRequest:
+    """Ask that someone's sign-in phone be forgotten (lost, stolen, replaced); a second person decides."""
+    if not can(actor, Capability.DEVICE_RESET_REQUEST):
+        raise AccessError(_("Anda tidak dapat meminta penggantian ponsel."))
+    if actor.pk == user.pk:
+        raise AccessError(_("Penggantian ponsel Anda sendiri diminta oleh administrator atau koordinator lain."))
+    User.objects.select_for_update().get(pk=user.pk)  # one request at a time for an account
+    if DeviceResetRequest.objects.filter(user=user, status=DeviceResetRequest.Status.PENDING).exists():
+        raise AccessError(_("Penggantian ponsel akun ini sudah diminta dan menunggu persetujuan."))
+    reset = DeviceResetRequest.objects.create(user=user, requested_by=actor)
+    audit_record(actor=actor, action="device_reset.request", obj=reset, request=request,
+                 details={"user": user.pk})
+    return reset
+
+
+def _lock_pending_reset(reset: DeviceResetRequest, actor: User) -> DeviceResetRequest:
+    reset.refresh_from_db(from_queryset=DeviceResetRequest.objects.select_for_update())
+    if reset.status != DeviceResetRequest.Status.PENDING:
+        raise AccessError(_("Penggantian ponsel ini sudah diputuskan."))
+    if actor.pk in (reset.requested_by_id, reset.user_id):
+        raise AccessError(_("Penggantian ponsel diputuskan oleh orang kedua: bukan yang meminta, bukan pemilik "
+                            "akun."))
+    approvers = role_change_approvers(agency=reset.user.agency, exclude_ids=(reset.requested_by_id, reset.user_id))
+    if not approvers.filter(pk=actor.pk).exists():
+        raise AccessError(_("Penggantian ponsel ini diputuskan oleh koordinator lembaga pemilik akun."))
+    return reset
+
+
+@transaction.atomic
+def device_reset_approve(*, reset: DeviceResetRequest, actor: User, request=None) -> DeviceResetRequest:
+    """The second person approves: the account's phone and recovery codes are forgotten now; its holder enrols a
+    new phone at the next sign-in (their open sessions stop being verified)."""
+    _lock_pending_reset(reset, actor)
+    removed = signin.devices_remove(user=reset.user)
+    reset.status, reset.decided_by, reset.decided_at = DeviceResetRequest.Status.APPROVED, actor, timezone.now()
+    reset.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    audit_record(actor=actor, action="device_reset.approve", obj=reset, request=request,
+                 details={"user": reset.user_id, "devices": removed})
+    return reset
+
+
+@transaction.atomic
+def device_reset_refuse(*, reset: DeviceResetRequest, actor: User, request=None) -> DeviceResetRequest:
+    """The second person refuses: the phone stays as it was."""
+    _lock_pending_reset(reset, actor)
+    reset.status, reset.decided_by, reset.decided_at = DeviceResetRequest.Status.REFUSED, actor, timezone.now()
+    reset.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    audit_record(actor=actor, action="device_reset.refuse", obj=reset, request=request,
+                 details={"user": reset.user_id})
+    return reset

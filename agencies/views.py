@@ -11,20 +11,24 @@ from agencies import services
 from agencies.forms import (
     AgencyCreateForm,
     AgencyEditForm,
+    DeviceResetRequestForm,
     DirectoryFilterForm,
     RoleChangeDecisionForm,
     UserCreateForm,
     UserFilterForm,
     UserUpdateForm,
 )
-from agencies.models import Agency, RoleChangeRequest, User
+from agencies.models import Agency, DeviceResetRequest, RoleChangeRequest, User
 from agencies.selectors import (
     agencies_search,
+    device_reset_pending,
+    device_resets_to_decide,
     role_change_may_decide,
     role_change_pending,
     role_changes_visible_to,
     users_search,
 )
+from core import signin
 from core.access import get_in_scope_or_404
 from core.idempotency import AlreadySubmitted, idempotent_post, repeated, submission_claim
 from core.policy import Capability, can, requires
@@ -157,7 +161,74 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Perubahan pengguna %(username)s tersimpan.") % {"username": user.username})
             return redirect("agencies:user_list")
     return render(request, "agencies/user_form.html", {"form": form, "edited": user, "title": _("Ubah pengguna"),
-                                                       "pending": role_change_pending(user=user)})
+                                                       "pending": role_change_pending(user=user),
+                                                       "signin": _signin_state(request.user, user)})
+
+
+def _signin_state(actor: User, user: User) -> dict:
+    """What the user page shows and offers about signing in: a lockout to lift, a phone to reset."""
+    return {"locked": signin.is_locked_out(user),
+            "may_unlock": can(actor, Capability.ACCOUNT_UNLOCK) and actor.pk != user.pk,
+            "has_device": signin.has_confirmed_device(user),
+            "reset_pending": device_reset_pending(user=user),
+            "may_ask_reset": can(actor, Capability.DEVICE_RESET_REQUEST) and actor.pk != user.pk,
+            "reset_form": DeviceResetRequestForm()}
+
+
+@requires(Capability.ACCOUNT_UNLOCK)
+@require_POST
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lift a lockout after failed logins (someone else's only; audited)."""
+    user = get_in_scope_or_404(User.objects.all(), pk=pk)
+    try:
+        signin.account_unlock(user=user, actor=request.user, request=request)
+    except signin.SignInError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Kunci akun %(username)s dibuka.") % {"username": user.username})
+    return redirect("agencies:user_edit", pk=user.pk)
+
+
+@requires(Capability.DEVICE_RESET_REQUEST)
+@require_POST
+@idempotent_post
+def user_device_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for a lost phone to be reset; a supervisor decides (two-person rule)."""
+    user = get_in_scope_or_404(User.objects.select_related("agency"), pk=pk)
+    form = DeviceResetRequestForm(request.POST)
+    form.is_valid()  # only the one-time key, which is never invalid (a bad one is simply not used)
+    try:
+        with submission_claim(form=form, user=request.user) as claim:
+            reset = services.device_reset_request(user=user, actor=request.user, request=request)
+            claim.done(reverse("agencies:user_edit", args=[user.pk]))
+    except AlreadySubmitted as repeat:
+        return repeated(request, repeat)
+    except services.AccessError as error:
+        messages.error(request, str(error))
+    else:
+        messages.warning(request, _("Penggantian ponsel %(number)s diminta; berlaku setelah disetujui koordinator.")
+                         % {"number": reset})
+    return redirect("agencies:user_edit", pk=user.pk)
+
+
+@login_required
+@require_POST
+def device_reset_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve or refuse a pending phone reset (a supervisor who is neither requester nor holder)."""
+    if not can(request.user, Capability.ROLE_APPROVE):
+        raise Http404
+    reset = get_in_scope_or_404(DeviceResetRequest.objects.select_related("user__agency"), pk=pk)
+    try:
+        if "refuse" in request.POST:
+            services.device_reset_refuse(reset=reset, actor=request.user, request=request)
+            messages.success(request, _("Penggantian ponsel %(number)s ditolak.") % {"number": reset})
+        else:
+            services.device_reset_approve(reset=reset, actor=request.user, request=request)
+            messages.success(request, _("Penggantian ponsel %(number)s disetujui: pemilik akun mendaftarkan ponsel "
+                                        "baru saat masuk berikutnya.") % {"number": reset})
+    except services.AccessError as error:
+        messages.error(request, str(error))
+    return redirect("agencies:device_reset_list")
 
 
 @requires(Capability.USER_MANAGE)
@@ -188,6 +259,15 @@ def role_change_list(request: HttpRequest) -> HttpResponse:
     pending = changes.filter(status=RoleChangeRequest.Status.PENDING).order_by("created_at")
     done = changes.exclude(status=RoleChangeRequest.Status.PENDING)
     return render(request, "agencies/role_change_list.html", {"pending": pending, "page": _page(request, done)})
+
+
+@login_required
+def device_reset_list(request: HttpRequest) -> HttpResponse:
+    """Lost phones waiting for a second person: the supervisors who may decide them see buttons."""
+    if not _may_read_role_changes(request.user):
+        raise Http404
+    return render(request, "agencies/device_reset_list.html",
+                  {"device_resets": device_resets_to_decide(user=request.user)})
 
 
 @login_required

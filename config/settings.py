@@ -7,6 +7,7 @@ worker and beat. DEBUG=0 is production: it refuses to start without SECRET_KEY a
 
 import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes: each works once
+    "axes",
     "core",
     "agencies",
     "inbox",
@@ -86,10 +91,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor of this session
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.IdleTimeoutMiddleware",  # after messages: it tells the person why they are signed out
+    "core.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into core.signin's page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -140,6 +149,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: a locked-out username (at that address) is refused before its password is checked.
+    "core.signin.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -347,6 +361,24 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# Sign-in hardening (issue 12). A second factor (TOTP, core.policy.needs_second_factor) for every account that
+# opens survivors' data or administers accounts; recovery codes (each works once) for a lost phone.
+OTP_TOTP_ISSUER = "Simpul"
+SIGNIN_RECOVERY_CODES = 10
+# django-axes: this many failed logins for one username from one address lock it for the cool-off; an
+# administrator can unlock it sooner (agencies: user page). The address is core.net.client_ip's, never a header.
+AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 5)
+SIGNIN_LOCKOUT_MINUTES = env_int("SIGNIN_LOCKOUT_MINUTES", 30)
+AXES_COOLOFF_TIME = timedelta(minutes=SIGNIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "core.signin.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # no unaudited unlock in django-admin: the user page's unlock is the one way
+AXES_VERBOSE = False  # axes' own log lines name the username and address; the audit log keeps what we need
+# A signed-in session ends after this many minutes without a request (core.middleware.IdleTimeoutMiddleware).
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+
 # Logs name records by id or pseudonymous code only; never a survivor's name, NIK, address or phone.
 LOGGING = {
     "version": 1,
@@ -362,6 +394,8 @@ LOGGING = {
         "celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"},
         # WeasyPrint logs every layout step of every PDF at INFO.
         "weasyprint": {"level": "WARNING"},
+        # django-axes logs every login at INFO (usernames masked); lockouts reach the audit log.
+        "axes": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }

@@ -9,6 +9,7 @@ urlpatterns = [
     # Password changes are audited; the rest of Django's account views (login, logout, reset) as they are.
     path("akun/password_change/", AuditedPasswordChangeView.as_view(), name="password_change"),
     path("akun/reset/<uidb64>/<token>/", AuditedPasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("akun/dua-langkah/", include("core.signin_urls")),  # the second factor (before any other page)
     path("akun/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("lembaga/", include("agencies.urls")),

@@ -39,3 +39,15 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+# django-otp registers its devices in django-admin, where a superuser could give someone else a phone (or read
+# its secret) and so bypass the second factor: sign-in devices change only through core.signin, audited.
+def _unregister_sign_in_devices() -> None:
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_unregister_sign_in_devices()

@@ -8,4 +8,4 @@ def navigation(request) -> dict:
     """The menu, and `can` for templates (`{% if can.case_view_unit %}`, asked only when a page reads it)."""
     items = items_for(request.user)
     return {"nav_items": items, "nav_menu": menu_for(items), "district_code": settings.DISTRICT_CODE,
-            "can": perms(request.user)}
+            "can": perms(request.user), "idle_seconds": settings.SESSION_IDLE_MINUTES * 60}

@@ -1,11 +1,22 @@
+import time
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
+from core.audit import audit_record
 from core.bounds import has_control_characters
+from core.policy import needs_second_factor
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -109,3 +120,53 @@ class SecurityHeadersMiddleware:
         if response.get("Content-Type", "").startswith("application/pdf"):
             response._csp_exempt = True
         return response
+
+
+# Paths a signed-in person reaches before their second factor: signing in and out, the second step itself,
+# the language switch and the health check (static files never reach the middleware: WhiteNoise serves them).
+SECOND_FACTOR_EXEMPT = ("/akun/login/", "/akun/logout/", "/akun/dua-langkah/", "/i18n/", "/healthz")
+IDLE_SEEN_KEY = "simpul_idle_seen"
+# The last request's time is written to the session at most this often: not a database write on every request.
+IDLE_RESOLUTION_SECONDS = 60
+
+
+class IdleTimeoutMiddleware:
+    """End a signed-in session after SESSION_IDLE_MINUTES without a request (issue 12): a tablet left open in a
+    shared office must not keep a survivor's file open. The person lands on the login page with a message and
+    comes back to the page they asked for."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            seen = request.session.get(IDLE_SEEN_KEY)
+            if seen is not None and now - seen > settings.SESSION_IDLE_MINUTES * 60:
+                audit_record(actor=user, action="auth.idle_timeout", request=request)
+                logout(request)
+                messages.info(request, _("Sesi Anda berakhir karena tidak ada kegiatan selama %(minutes)s menit. "
+                                         "Silakan masuk lagi.") % {"minutes": settings.SESSION_IDLE_MINUTES})
+                return redirect_to_login(request.get_full_path())
+            if seen is None or now - seen >= IDLE_RESOLUTION_SECONDS:
+                request.session[IDLE_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """A person whose role needs a second factor (core.policy.needs_second_factor) reaches no page until this
+    session is verified with a code: to the code page if they have a phone enrolled, to enrolment if not."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and not request.path_info.startswith(SECOND_FACTOR_EXEMPT)
+                and not user.is_verified() and needs_second_factor(user)):
+            from core.signin import has_confirmed_device
+
+            step = "signin:verify" if has_confirmed_device(user) else "signin:enrol"
+            return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

@@ -62,6 +62,8 @@ class Capability(StrEnum):
     AGENCY_MANAGE = "agency.manage"
     USER_MANAGE = "user.manage"  # accounts and their details; access to case content only as a request
     ROLE_APPROVE = "role.approve"  # the second person: approve or refuse a change of an account's access
+    ACCOUNT_UNLOCK = "account.unlock"  # lift a lockout after failed logins (never one's own)
+    DEVICE_RESET_REQUEST = "device.reset_request"  # ask to reset a lost phone (ROLE_APPROVE decides)
     CALENDAR_MANAGE = "calendar.manage"  # correct the working-day calendar (holidays, cuti bersama)
     BREACH_REGISTER = "breach.register"  # the personal-data breach register (UU 27/2022 Pasal 46)
 
@@ -185,7 +187,7 @@ POLICY: dict[str, RolePolicy] = {
         | allow(C.REFERRAL_INBOX, where=not_at(*NO_CASE_ACCESS_AGENCY_TYPES))
         # The UPTD head is the case manager (Permen PPPA 2/2022): who owns a case is the supervisor's decision.
         | allow(C.CASE_TRANSFER, where=not_at(*NO_CASE_ACCESS_AGENCY_TYPES))
-        | allow(C.ROLE_APPROVE, where=WITH_AGENCY)
+        | allow(C.ROLE_APPROVE, C.DEVICE_RESET_REQUEST, where=WITH_AGENCY)
         | allow(C.REFERRAL_REFER_IN, where=FROM_OTHER_DISTRICT)
         | allow(C.PREVENTION_ACTIVITIES, where=WITH_AGENCY),
         home=HomePage(_("Beranda koordinator"),
@@ -219,7 +221,7 @@ POLICY: dict[str, RolePolicy] = {
     # The system administrator runs agencies, accounts and the audit log; never case content.
     Role.ADMIN: RolePolicy(
         grants=allow(C.AGENCY_MANAGE, C.USER_MANAGE, C.CALENDAR_MANAGE, C.AUDIT_VIEW, C.AUDIT_VIEW_ALL,
-                     C.NOTIFICATION_VIEW, C.BREACH_REGISTER),
+                     C.NOTIFICATION_VIEW, C.BREACH_REGISTER, C.ACCOUNT_UNLOCK, C.DEVICE_RESET_REQUEST),
         home=HomePage(_("Beranda administrator sistem"),
                       ((None, _("Kelola lembaga jaringan rujukan, akun pengguna, dan daftar kode.")),)),
     ),
@@ -295,6 +297,21 @@ def role_sees_case_content(role: str, agency) -> bool:
 def sees_case_content(user) -> bool:
     """Does this (active, signed-in) user open any survivor's data?"""
     return _active(user) and any(can(user, capability) for capability in CASE_CONTENT)
+
+
+# Issue 12: the capabilities whose holders sign in with a second factor (TOTP). Survivors' data, and whatever
+# gives or watches access to it (accounts, approvals, the audit log, the breach register, unsuppressed
+# statistics): one stolen password must open none of it. Officials (suppressed aggregates) and prevention staff
+# without session notes sign in with their password alone.
+SECOND_FACTOR = CASE_CONTENT | {Capability.USER_MANAGE, Capability.AGENCY_MANAGE, Capability.ROLE_APPROVE,
+                                Capability.AUDIT_VIEW, Capability.AUDIT_VIEW_ALL, Capability.BREACH_REGISTER,
+                                Capability.REPORT_INTERNAL, Capability.CASE_VIEW_READS, Capability.ACCOUNT_UNLOCK,
+                                Capability.DEVICE_RESET_REQUEST}
+
+
+def needs_second_factor(user) -> bool:
+    """Must this (active, signed-in) user confirm their sign-in with a code from their phone?"""
+    return _active(user) and any(can(user, capability) for capability in SECOND_FACTOR)
 
 
 def home_for(user) -> HomePage:

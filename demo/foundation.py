@@ -12,6 +12,10 @@ from agencies.models import Agency, Region, Role, User
 from core.codes import AgencyType, Service
 
 DEMO_PASSWORD = "Simpul-Demo-2026"  # noqa: S105 (published in the README; seed_demo refuses production)
+# The demo accounts' phone for the second factor (core.signin), published in the README so `make run` stays
+# usable: base32 ONUW24DVNQWWIZLNN4WXI33UOAWWWZLZ. Given only while DEBUG is on; a demo server run with
+# DEBUG off (seed_demo --force) gets no fixed secret and its users enrol a phone at their first sign-in.
+DEMO_TOTP_KEY = b"simpul-demo-totp-key"
 
 
 @dataclass(frozen=True)
@@ -90,4 +94,23 @@ def seed_foundation() -> dict[str, Agency]:
                 actor=None, username=spec.username, password=DEMO_PASSWORD, role=spec.role,
                 agency=agencies[spec.agency_key], first_name=spec.first_name, last_name=spec.last_name,
                 email=f"{spec.username}@contoh.simpul.test")
+    if settings.DEBUG:
+        demo_phones_give()
     return agencies
+
+
+def demo_phones_give() -> int:
+    """Give each demo account that needs the second factor the README's demo phone (DEBUG only: a fixed secret
+    must never reach a production install). Accounts that already have a phone keep it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from core.policy import needs_second_factor
+
+    if not settings.DEBUG:
+        raise RuntimeError("A fixed TOTP secret is for the demo only (DEBUG on).")
+    given = 0
+    for user in User.objects.filter(username__in=[spec.username for spec in DEMO_USERS]).select_related("agency"):
+        if needs_second_factor(user) and not TOTPDevice.objects.filter(user=user).exists():
+            TOTPDevice.objects.create(user=user, name="ponsel demo", confirmed=True, key=DEMO_TOTP_KEY.hex())
+            given += 1
+    return given

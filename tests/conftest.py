@@ -119,10 +119,43 @@ def personas(caseworker, supervisor, police_officer, official, sysadmin, outside
             "official": official, "sysadmin": sysadmin, "outsider": outsider}
 
 
+def totp_device_for(user: User):
+    """The persona's phone: a confirmed TOTP device (django-otp), made once per user."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="ponsel uji", confirmed=True)
+
+
+def totp_code(device, *, at: float | None = None) -> str:
+    """The code the persona's phone shows now: the next time step if this one was used (django-otp refuses a
+    code twice, and a test may sign the same persona in twice within 30 seconds)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() if at is None else at
+    if totp.t() <= device.last_t:  # within the device's tolerance of one step
+        totp.time += device.step * (device.last_t + 1 - totp.t())
+    return f"{totp.token():0{device.digits}d}"
+
+
 def client_for(user: User | None) -> Client:
+    """A client signed in as `user`; a user whose role needs the second factor is verified with a real device
+    (core.policy.needs_second_factor), as django_otp.login would after a code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from core.policy import needs_second_factor
+
     client = Client(HTTP_ACCEPT_LANGUAGE="id")
     if user is not None:
         client.force_login(user)
+        if needs_second_factor(user):
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = totp_device_for(user).persistent_id
+            session.save()
     return client
 
 

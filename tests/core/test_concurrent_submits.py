@@ -17,7 +17,6 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from agencies.models import Role
@@ -28,7 +27,7 @@ from inbox.models import Notification
 from prevention.models import PreventionActivity
 from referrals.models import Referral
 from tests.cases.test_intake_views import intake_data
-from tests.conftest import make_user
+from tests.conftest import client_for, make_user
 from tests.prevention.conftest import record_activity
 from tests.referrals.conftest import new_case, record_sharing_consent
 
@@ -49,8 +48,7 @@ class Browser:
     """One logged-in browser session talking HTTP to the live server; it does not follow redirects."""
 
     def __init__(self, server_url: str, user) -> None:
-        client = Client()
-        client.force_login(user)
+        client = client_for(user)  # signed in with the second factor, as every test's sessions are
         self.address = urlsplit(server_url)
         self.csrf = secrets.token_hex(16)  # 32 characters: Django accepts the unmasked secret as the token
         self.cookie = f"sessionid={client.cookies['sessionid'].value}; csrftoken={self.csrf}"

@@ -15,6 +15,7 @@ from agencies.regions import regions_load
 from core.idempotency import KEY_FIELD
 from core.versioning import VERSION_FIELD
 from demo.foundation import DEMO_USERS
+from tests.conftest import client_for
 from tests.html_forms import post_forms
 
 # Forms that edit a record: they must carry the version they were read at.
@@ -46,6 +47,8 @@ UNGUARDED = {
     "password_change": "a person's own new password: a repeat sets the same one",
     "agencies:user_password_link": "e-mails the holder a link to set a password: a repeat creates nothing",
     "agencies:role_change": "a decision on a change of access: the service refuses a second decision",
+    "agencies:device_reset_decide": "a decision on a phone reset: the service refuses a second decision",
+    "agencies:user_unlock": "lifts a lockout: a repeat finds nothing left to lift",
     "inbox:notification_open": "marks one notice read: a repeat changes nothing",
     "inbox:notifications_read": "marks notices read: a repeat changes nothing",
     "core:workday_override_remove": "deletes a correction: a repeat finds nothing (404)",
@@ -108,8 +111,7 @@ def demo(db, settings):
 def test_every_writing_form_carries_a_version_or_a_one_time_key(demo):
     unguarded, edit_forms_seen, keyed_seen, forms_seen = [], set(), set(), 0
     for spec in DEMO_USERS:
-        client = Client(HTTP_ACCEPT_LANGUAGE="id")
-        client.force_login(User.objects.get(username=spec.username))
+        client = client_for(User.objects.get(username=spec.username))  # signed in with the second factor
         for page, route, fields, action in walk(client):
             forms_seen += 1
             names = {name.rsplit("-", 1)[-1] for name in fields}  # forms sharing a page have prefixes

@@ -65,8 +65,20 @@ def pytest_runtest_makereport(item, call):
 
 
 def log_in(page, live_server, username: str, password: str) -> None:
-    """Log in through the form, as a person would, by its visible labels."""
+    """Log in through the form, as a person would, by its visible labels; a user whose role needs the second
+    factor types the code their phone (a real TOTP device, made here once) shows."""
+    from agencies.models import User
+    from core.policy import needs_second_factor
+    from tests.conftest import totp_code, totp_device_for
+
+    user = User.objects.filter(username=username).select_related("agency").first()
+    device = totp_device_for(user) if user is not None and needs_second_factor(user) else None
     page.goto(f"{live_server.url}/akun/login/")
     page.get_by_label("Nama pengguna").fill(username)
     page.get_by_label("Sandi").fill(password)
-    page.get_by_role("button", name="Masuk").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Masuk").click()
+    if device is not None and "/akun/dua-langkah/masuk/" in page.url:
+        page.get_by_label("Kode").fill(totp_code(device))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Lanjut").click()
