@@ -200,7 +200,7 @@ def test_a_document_is_indonesian_whatever_the_readers_language(caseworker, regi
 
 
 # The whole case file reads what the case page reads (its prefetch), then writes the print's audit row.
-PRINT_BUDGET = 19  # +1: the agenda items of the case page's prefetch (merged after the print parcel)
+PRINT_BUDGET = 20  # +1: the agenda items of the case page's prefetch; +1: the second factor's device
 
 
 def test_the_whole_case_file_prints_in_a_fixed_number_of_queries(caseworker, regions,
