@@ -18,7 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.core.mail import send_mail
-from django.db import IntegrityError, close_old_connections, connections, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -127,7 +127,6 @@ def _run_in_background(report_id: int) -> None:
         finally:
             connections.close_all()
 
-    close_old_connections()
     threading.Thread(target=run, name=f"report-{report_id}", daemon=True).start()
 
 
