@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region, User
 from agencies.selectors import district_kecamatan, district_villages
-from cases import services
+from cases import rules, services
 from cases.models import Case, DataSubjectRequest, PlannedService, Victim
 from cases.rules import ASSESSMENT_NEEDS, need_label
 from cases.selectors import CaseFilters, agency_workers
@@ -547,6 +547,10 @@ class ConsentForm(_ActionForm):
         self.fields["victim"].label_from_instance = lambda victim: victim.survivor_code
         if case.victims.count() == 1:
             self.fields["victim"].initial = case.victims.first()
+        # UU 12/2022 Pasal 23: where the law rules mediation out, consent to one is not asked for either.
+        if rules.mediation_bar(case) is not None:
+            self.fields["scopes"].choices = [choice for choice in codes.ConsentScope.choices
+                                             if choice[0] != codes.ConsentScope.MEDIATION]
 
 
 class PoliceReportForm(VersionedForm, _ActionForm):
