@@ -1,6 +1,6 @@
 """Forms that offer only what the law and the record allow, carry values forward and name people (issue 14,
 "where to start"): no consent to a mediation the law rules out, the risk level carried from identification
-into the assessment."""
+into the assessment, staff shown by name in every dropdown."""
 
 import re
 
@@ -51,3 +51,30 @@ def test_assessment_form_starts_from_the_risk_set_at_identification(caseworker, 
     # A later assessment changes the risk: the next one starts from that.
     services.assessment_record(case=case, actor=caseworker, risk_level="sedang")
     assert _checked_risk(client.get(url("assess", case)).content.decode()) == ["sedang"]
+
+
+# --- Staff are shown by name, never by login name ------------------------------------------------------
+
+def _options(html: str, name: str) -> list[str]:
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert select, name
+    return [label.strip() for value, label in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>',
+                                                         select.group(1)) if value]
+
+
+def test_staff_dropdowns_show_names_not_login_names(caseworker, supervisor, regions):
+    case = register_case(caseworker)
+    services.case_identify(case=case, actor=caseworker, case_type="ampk", risk_level="sedang",
+                           responsibility="kabupaten")
+    services.assessment_record(case=case, actor=caseworker, risk_level="sedang", needs=["need_health"])
+    client = client_for(supervisor)
+    dropdowns = {
+        "assigned_worker": client.get(reverse("cases:create")).content.decode(),
+        "provider_user": client.get(url("plan", case)).content.decode(),
+        "accompanied_by": client.get(url("accompany", case)).content.decode(),
+        "worker": client.get(url("assign", case)).content.decode(),
+    }
+    for field, html in dropdowns.items():
+        labels = _options(html, field)
+        assert caseworker.get_full_name() in " ".join(labels), (field, labels)
+        assert caseworker.username not in labels and supervisor.username not in labels, (field, labels)
