@@ -11,6 +11,23 @@ from core.idempotency import SubmissionKeyForm
 from core.versioning import VersionedForm
 
 
+def staff_label(user: User, *, with_role: bool = False) -> str:
+    """How a staff member is named in every dropdown: the person's name, never the login name (`pendamping2`),
+    which is shown only for an account that has no name recorded."""
+    return f"{user.display_name} ({user.get_role_display()})" if with_role else user.display_name
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A choice of staff members, named by staff_label."""
+
+    def __init__(self, *args, with_role: bool = False, **kwargs) -> None:
+        self.with_role = with_role
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, user: User) -> str:
+        return staff_label(user, with_role=self.with_role)
+
+
 def _helper(submit_label: str, method: str = "post") -> FormHelper:
     helper = FormHelper()
     helper.form_method = method

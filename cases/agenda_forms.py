@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from agencies.forms import staff_label
 from agencies.models import User
 from cases.agenda import NOTE_MAX, Period, agenda_assignees
 from cases.forms import BLANK, _ActionForm, _date_field, _helper
@@ -43,7 +44,7 @@ class AgendaFilterForm(forms.Form):
         # Who sees the unit's cases (core.policy) may narrow the agenda to one worker's.
         if can(user, Capability.CASE_VIEW_UNIT):
             self.fields["worker"].choices = [("", _("Semua pendamping"))] + [
-                (worker.pk, worker.display_name) for worker in agency_workers(agency_id=user.agency_id)]
+                (worker.pk, staff_label(worker)) for worker in agency_workers(agency_id=user.agency_id)]
         else:
             del self.fields["worker"]
         self.helper = _helper(_("Terapkan"), method="get")

@@ -14,9 +14,10 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies.forms import StaffChoiceField, staff_label
 from agencies.models import Agency, Region, User
 from agencies.selectors import district_kecamatan, district_villages
-from cases import services
+from cases import rules, services
 from cases.models import Case, DataSubjectRequest, PlannedService, Victim
 from cases.rules import ASSESSMENT_NEEDS, need_label
 from cases.selectors import CaseFilters, agency_workers
@@ -100,7 +101,7 @@ class CaseIntakeForm(SubmissionKeyForm):
     reporter_name = forms.CharField(label=_("Nama pelapor"), max_length=150, required=False)
     reporter_relation = forms.CharField(label=_("Hubungan pelapor dengan korban"), max_length=100, required=False)
     reporter_contact = forms.CharField(label=_("Kontak pelapor"), max_length=100, required=False)
-    assigned_worker = forms.ModelChoiceField(label=_("Pendamping yang ditugaskan"), queryset=User.objects.none(),
+    assigned_worker = StaffChoiceField(label=_("Pendamping yang ditugaskan"), queryset=User.objects.none(),
                                              required=False)
     occurred_on = _date_field(_("Tanggal kejadian"), bounds.INCIDENT)
     place = forms.ChoiceField(label=_("Tempat kejadian"), choices=BLANK + codes.Place.choices)
@@ -383,7 +384,7 @@ class PlannedServiceForm(_ActionForm):
     service = forms.ChoiceField(label=_("Layanan"), choices=BLANK + codes.Service.choices)
     provider_agency = forms.ModelChoiceField(label=_("Lembaga pemberi layanan"), queryset=Agency.objects.none(),
                                              required=False)
-    provider_user = forms.ModelChoiceField(label=_("Petugas pemberi layanan"), queryset=User.objects.none(),
+    provider_user = StaffChoiceField(label=_("Petugas pemberi layanan"), queryset=User.objects.none(),
                                            required=False)
     due_on = _date_field(_("Target tanggal"), bounds.PLAN)
     notes = forms.CharField(label=_("Catatan"), widget=TEXTAREA, required=False)
@@ -486,12 +487,11 @@ class ConsentWithdrawForm(ReasonForm):
 
 class AssignForm(VersionedForm, _ActionForm):
     submit_label = _("Tugaskan")
-    worker = forms.ModelChoiceField(label=_("Pendamping"), queryset=User.objects.none())
+    worker = StaffChoiceField(label=_("Pendamping"), queryset=User.objects.none(), with_role=True)
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = agency_workers(agency_id=case.agency_id)
-        self.fields["worker"].label_from_instance = lambda user: f"{user.display_name} ({user.get_role_display()})"
 
 
 class AccompanimentForm(_ActionForm):
@@ -499,7 +499,7 @@ class AccompanimentForm(_ActionForm):
     occurred_at = _datetime_field(_("Waktu pendampingan"), bounds.RECORD, initial=lambda: timezone.localtime().replace(
         second=0, microsecond=0))
     kind = forms.ChoiceField(label=_("Jenis pendampingan"), choices=BLANK + codes.AccompanimentKind.choices)
-    accompanied_by = forms.ModelChoiceField(label=_("Didampingi oleh"), queryset=User.objects.none())
+    accompanied_by = StaffChoiceField(label=_("Didampingi oleh"), queryset=User.objects.none())
     notes = forms.CharField(label=_("Catatan"), widget=TEXTAREA, required=False)
 
     def __init__(self, *args, case: Case, user: User, **kwargs) -> None:
@@ -547,6 +547,10 @@ class ConsentForm(_ActionForm):
         self.fields["victim"].label_from_instance = lambda victim: victim.survivor_code
         if case.victims.count() == 1:
             self.fields["victim"].initial = case.victims.first()
+        # UU 12/2022 Pasal 23: where the law rules mediation out, consent to one is not asked for either.
+        if rules.mediation_bar(case) is not None:
+            self.fields["scopes"].choices = [choice for choice in codes.ConsentScope.choices
+                                             if choice[0] != codes.ConsentScope.MEDIATION]
 
 
 class PoliceReportForm(VersionedForm, _ActionForm):
@@ -609,7 +613,7 @@ class CaseFilterForm(forms.Form):
             (region.code, region.name) for region in district_kecamatan()]
         if can(user, Capability.CASE_VIEW_UNIT):
             self.fields["worker"].choices = [("", _("Semua pendamping")), (UNASSIGNED, _("Belum ditugaskan"))] + [
-                (str(worker.pk), worker.display_name) for worker in agency_workers(agency_id=user.agency_id)]
+                (str(worker.pk), staff_label(worker)) for worker in agency_workers(agency_id=user.agency_id)]
         else:
             del self.fields["worker"]
             del self.fields["closure_pending"]
@@ -636,7 +640,7 @@ class DeadlineFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if can(user, Capability.CASE_VIEW_UNIT):
             self.fields["worker"].choices = [("", _("Semua pendamping"))] + [
-                (worker.pk, worker.display_name) for worker in agency_workers(agency_id=user.agency_id)]
+                (worker.pk, staff_label(worker)) for worker in agency_workers(agency_id=user.agency_id)]
         else:
             del self.fields["worker"]
         self.helper = _helper(_("Terapkan"), method="get")

@@ -273,6 +273,9 @@ def consent_record(*, case: Case, victim: Victim, actor: User, scopes: list[str]
         raise CaseError(_("Korban ini tidak tercatat pada kasus ini."))
     if not scopes:
         raise CaseError(_("Pilih apa saja yang disetujui."))
+    bar = rules.mediation_bar(case) if codes.ConsentScope.MEDIATION in scopes else None
+    if bar is not None:
+        raise CaseError(bar.reason)  # UU 12/2022 Pasal 23: no consent to a mediation the law does not allow
     # UU 27/2022 Pasal 25: a child's data is processed with the consent of a parent and/or guardian.
     if victim.is_child and given_by == codes.ConsentGiver.SELF:
         raise CaseError(_("Korban anak: persetujuan diberikan oleh orang tua atau wali (UU 27/2022 Pasal 25)."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from agencies.forms import StaffChoiceField
 from agencies.models import User
 from cases.forms import BLANK, TEXTAREA, _ActionForm
 from cases.models import Case, CaseTransfer
@@ -32,10 +33,9 @@ class TransferSendForm(_ActionForm):
 
 class TransferAcceptForm(_ActionForm):
     submit_label = _("Terima pelimpahan")
-    worker = forms.ModelChoiceField(label=_("Pendamping yang menangani"), queryset=User.objects.none(),
-                                    empty_label="— pilih —")
+    worker = StaffChoiceField(label=_("Pendamping yang menangani"), queryset=User.objects.none(), with_role=True,
+                              empty_label="— pilih —")
 
     def __init__(self, *args, transfer: CaseTransfer, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = transfer_workers(transfer=transfer)
-        self.fields["worker"].label_from_instance = lambda user: f"{user.display_name} ({user.get_role_display()})"

@@ -320,6 +320,11 @@ def _do_assess(request, case, data) -> str:
     return _("Asesmen tersimpan.")
 
 
+def _assessment_kwargs(request, case) -> dict:
+    # The risk set at identification (or the last assessment) is carried forward, not asked again blank.
+    return {"initial": {"risk_level": case.risk_level}} if case.risk_level else {}
+
+
 def _do_plan(request, case, data) -> str:
     services.planned_service_add(case=case, actor=request.user, service=data["service"], due_on=data["due_on"],
                                  provider_agency=data["provider_agency"], provider_user=data["provider_user"],
@@ -400,7 +405,7 @@ ACTIONS = {
     "identify": Action(gettext_lazy("Identifikasi kasus"), forms.IdentifyForm, _do_identify, page="identifikasi",
                        stored=_identification_stored),
     "assess": Action(gettext_lazy("Asesmen biopsikososial"), forms.AssessmentForm, _do_assess, page="asesmen",
-                     anchor="asesmen"),
+                     anchor="asesmen", form_kwargs=_assessment_kwargs),
     "plan": Action(gettext_lazy("Tambah layanan ke rencana intervensi"), forms.PlannedServiceForm, _do_plan,
                    page="rencana", anchor="rencana", form_kwargs=_case_kwargs),
     "intervention": Action(gettext_lazy("Mulai pelaksanaan intervensi"), forms.InterventionForm, _do_intervention,

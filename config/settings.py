@@ -288,6 +288,10 @@ REPORT_CATCH_UP_RETRY_MINUTES = env_int("REPORT_CATCH_UP_RETRY_MINUTES", 30)
 REPORT_CATCH_UP_MAX_ATTEMPTS = env_int("REPORT_CATCH_UP_MAX_ATTEMPTS", 20)
 # Fault tests only, 0 otherwise: the render step waits this long, so a test can kill the worker mid-render.
 REPORT_RENDER_DELAY_SECONDS = float(os.environ.get("REPORT_RENDER_DELAY_SECONDS") or 0)
+# With Celery eager (no broker: `make run`) a requested report is made in a thread started after the response's
+# commit, so the request returns at once and the page shows progress (issue 14). Tests that read the finished
+# report right after requesting it turn this off (tests/conftest.py); the browser journeys keep it on.
+REPORT_EAGER_IN_BACKGROUND = env_bool("REPORT_EAGER_IN_BACKGROUND", True)
 
 # Time standards of case handling (domain.md section 2). Permen PPPA 2/2022 via the district SOP:
 # high risk is served at once, medium risk within about 6 hours; a complaint is followed up within

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies.forms import StaffChoiceField
 from agencies.models import Region, User
 from agencies.selectors import district_kecamatan, district_villages
 from core import bounds, codes
@@ -215,7 +216,7 @@ class PuspagaSessionForm(forms.Form):
                                 initial=PuspagaService.COUNSELLING)
     channel = forms.ChoiceField(label=_("Saluran"), choices=PuspagaChannel.choices)
     issue = forms.ChoiceField(label=_("Kategori masalah"), choices=PuspagaIssue.choices)
-    counsellor = forms.ModelChoiceField(label=_("Konselor"), queryset=User.objects.none())
+    counsellor = StaffChoiceField(label=_("Konselor"), queryset=User.objects.none())
     notes = forms.CharField(label=_("Catatan sesi (rahasia)"), required=False,
                             widget=forms.Textarea(attrs={"rows": 5}),
                             help_text=_("Hanya dapat dibaca petugas PUSPAGA ini. Tidak ikut terkirim bila keluarga "
@@ -226,7 +227,6 @@ class PuspagaSessionForm(forms.Form):
         self.fields["held_on"].initial = timezone.localdate
         self.fields["counsellor"].queryset = User.objects.filter(agency=agency, is_active=True).order_by(
             "first_name", "username")
-        self.fields["counsellor"].label_from_instance = lambda user: user.display_name
         self.helper = _helper(_("Simpan sesi"))
 
 

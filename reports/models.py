@@ -40,6 +40,12 @@ class Report(TimeStampedModel):
         DONE = "selesai", _("Selesai")
         FAILED = "gagal", _("Gagal")
 
+    class Step(models.IntegerChoices):
+        """The steps of one run, recorded as it goes so the report's page can show how far it is."""
+        STATISTICS = 1, _("Menghitung statistik")
+        CHARTS = 2, _("Menyiapkan grafik dan tabel")
+        PDF = 3, _("Menyusun berkas PDF")
+
     class Trigger(models.TextChoices):
         SCHEDULE = "jadwal", _("Jadwal otomatis")
         MANUAL = "permintaan", _("Permintaan")
@@ -78,6 +84,8 @@ class Report(TimeStampedModel):
     lease_expires_at = models.DateTimeField(_("sewa berakhir"), null=True, blank=True)
     # How many times the heal job put the report back after a lost run; past a limit it is failed instead.
     recoveries = models.PositiveSmallIntegerField(_("pemulihan"), default=0)
+    # The step the current (or last) run reached: 0 before any run started (Step).
+    step = models.PositiveSmallIntegerField(_("langkah"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -128,6 +136,28 @@ class Report(TimeStampedModel):
         if self.status == self.Status.QUEUED:
             return self.queued_at is None or now - self.queued_at > HELD_UP_AFTER
         return self.lease_lapsed(now)
+
+    @property
+    def step_count(self) -> int:
+        return len(self.Step)
+
+    @property
+    def progress_label(self) -> str:
+        """What the report's page says while it waits: queued, or which step of how many is being made."""
+        if self.status == self.Status.RUNNING and self.step:
+            return _("Sedang dibuat (langkah %(step)s dari %(count)s: %(name)s)") % {
+                "step": self.step, "count": self.step_count, "name": self.Step(self.step).label}
+        return self.get_status_display()
+
+    @property
+    def progress_percent(self) -> int:
+        """For the progress bar (Bootstrap's w-25/w-50/w-75 classes, no inline style under the CSP): a quarter
+        per step reached; a queued report has none yet, a finished one all."""
+        if self.status == self.Status.DONE:
+            return 100
+        if self.status != self.Status.RUNNING or not self.step:
+            return 0
+        return 25 * self.step
 
     @property
     def filename(self) -> str:

@@ -3,6 +3,7 @@ the service stores the file (pretix's pattern)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
@@ -52,10 +53,16 @@ def report_html(stats: Statistics, *, edition: str, verification_code: str, vers
 
 def render_report(*, period: Period, edition: str, verification_code: str, version: int = 1,
                   now: datetime | None = None, stats: Statistics | None = None,
-                  audit_head: ChainHead | None = None, changes: dict | None = None) -> bytes:
-    """The report of `period` in `edition` as PDF bytes, always in Indonesian whatever the caller's language."""
+                  audit_head: ChainHead | None = None, changes: dict | None = None,
+                  before_pdf: Callable[[], None] | None = None) -> bytes:
+    """The report of `period` in `edition` as PDF bytes, always in Indonesian whatever the caller's language.
+
+    `before_pdf` is called once the charts and the page are ready, before the (longest) PDF step: the service
+    records it as the run's progress."""
     with translation.override("id"):
         stats = stats or compute_statistics(period, now=now)
         html = report_html(stats, edition=edition, verification_code=verification_code, version=version,
                            audit_head=audit_head, changes=changes)
+    if before_pdf is not None:
+        before_pdf()
     return pdf_from_html(html)

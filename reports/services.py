@@ -8,6 +8,7 @@ import logging
 import os
 import secrets
 import socket
+import threading
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,7 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -117,6 +118,18 @@ def _run_eagerly(report_id: int) -> None:
             continue
 
 
+def _run_in_background(report_id: int) -> None:
+    """Celery eager without a broker: make the report in a thread of its own, so the request that asked for it
+    answers at once and its page shows the progress. The thread uses (and closes) its own database connection."""
+    def run() -> None:
+        try:
+            _run_eagerly(report_id)
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=run, name=f"report-{report_id}", daemon=True).start()
+
+
 def _send_job(report_id: int) -> None:
     """Send one report's job to the queue. When the broker is down the report stays queued, its `queued_at`
     cleared: the heal job sends it at its next tick once the queue is back (nothing is stuck, nothing lost).
@@ -126,7 +139,8 @@ def _send_job(report_id: int) -> None:
 
     try:
         if report_generate_task.app.conf.task_always_eager:
-            transaction.on_commit(lambda: _run_eagerly(report_id))
+            run = _run_in_background if settings.REPORT_EAGER_IN_BACKGROUND else _run_eagerly
+            transaction.on_commit(lambda: run(report_id))
         else:
             report_generate_task.delay(report_id)
     except Exception as error:
@@ -205,14 +219,17 @@ def report_claim(*, report_id: int, now: datetime | None = None) -> str | None:
                .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lte=now))
                .update(status=Report.Status.RUNNING, lease_token=token, leased_by=_worker_id(),
                        lease_expires_at=_lease_until(now), started_at=now, finished_at=None, failure_reason="",
+                       step=Report.Step.STATISTICS,
                        attempts=F("attempts") + 1, updated_at=now))
     return token if claimed else None
 
 
-def _renew(report_id: int, token: str) -> None:
-    """The heartbeat: extend this run's lease, or stop the run if the heal job has handed the report on."""
+def _renew(report_id: int, token: str, *, step: int | None = None) -> None:
+    """The heartbeat: extend this run's lease and record the step it has reached (shown on the report's page),
+    or stop the run if the heal job has handed the report on."""
+    progress = {} if step is None else {"step": step}
     if not Report.objects.filter(pk=report_id, status=Report.Status.RUNNING, lease_token=token).update(
-            lease_expires_at=_lease_until(timezone.now())):
+            lease_expires_at=_lease_until(timezone.now()), **progress):
         raise LeaseLost
 
 
@@ -298,15 +315,16 @@ def report_generate(*, report_id: int) -> Report:
             shown = present(stats, edition=report.edition, with_charts=False)
             figures = figures_of(shown)
         changed = _changes_since_previous(report, figures)
-        _renew(report_id, token)
+        _renew(report_id, token, step=Report.Step.CHARTS)
         logger.info("report %s: rendering", report_id)
         if settings.REPORT_RENDER_DELAY_SECONDS:
             # Fault tests only (0 otherwise): the render step takes this much longer, so that a test can kill
             # the worker while a report is being rendered. The same code path, only slowed.
             time.sleep(settings.REPORT_RENDER_DELAY_SECONDS)
         pdf = render_report(period=period, edition=report.edition, verification_code=report.verification_code,
-                            version=report.version, stats=stats, changes=changed)
-        _renew(report_id, token)
+                            version=report.version, stats=stats, changes=changed,
+                            before_pdf=lambda: _renew(report_id, token, step=Report.Step.PDF))
+        _renew(report_id, token, step=Report.Step.PDF)
         return _complete(report_id=report_id, token=token, pdf=pdf,
                          summary={"period_label": period.label, "headline": shown.headline},
                          seconds=round(time.monotonic() - began, 3), figures=figures, figures_changed=changed)

@@ -228,10 +228,14 @@ def puspaga_staff(puspaga_agency) -> User:
 # --- Celery: in-process for ordinary tests --------------------------------------------------------
 
 @pytest.fixture(autouse=True)
-def _celery_eager(request):
+def _celery_eager(request, settings):
     """With REDIS_URL set (CI) Celery sends tasks to Redis, where no worker runs for ordinary tests: run them
-    in-process instead. Tests marked `celery_worker` start a real worker and keep the broker."""
+    in-process instead. Tests marked `celery_worker` start a real worker and keep the broker.
+    Reports are then made within the request that asks for them (not in a background thread as `make run`
+    does), so a test reads the finished report right away; tests/e2e/test_report_progress.py turns it back on."""
     from config import celery_app
+
+    settings.REPORT_EAGER_IN_BACKGROUND = False
 
     if request.node.get_closest_marker("celery_worker"):
         yield

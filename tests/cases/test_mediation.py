@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cases import services
+from cases import rules, services
 from cases.models import Mediation
 from core.models import AuditEvent
 from tests.conftest import register_case
@@ -21,7 +21,9 @@ def ready_for_mediation(case, actor, *, consent=True, assessment=True):
     if consent:
         for victim in case.victims.all():
             giver = "orang_tua" if victim.is_child else "korban"
-            services.consent_record(case=case, victim=victim, actor=actor, scopes=["layanan", "mediasi"],
+            # Consent to a mediation the law rules out cannot be recorded (UU 12/2022 Pasal 23): services only.
+            scopes = ["layanan", "mediasi"] if rules.mediation_bar(case) is None else ["layanan"]
+            services.consent_record(case=case, victim=victim, actor=actor, scopes=scopes,
                                     given_by=giver, form_version="IC-2026-1")
     return case
 
