@@ -165,7 +165,7 @@ def _perform(request: HttpRequest, referral: Referral, action: str, form) -> Non
         messages.success(request, _("Layanan dicatat."))
     elif action == "complete":
         services.referral_complete(outcome=data["outcome"], **arguments)
-        messages.success(request, _("Rujukan selesai. Data yang dibagikan tidak lagi dapat dibuka."))
+        messages.success(request, _("Rujukan selesai. Surat Rujukan tetap dapat diunduh sebagai catatan lembaga Anda."))
     elif action == "revoke":
         services.referral_revoke(reason=data["reason"], **arguments)
         messages.success(request, _("Rujukan dicabut; lembaga penerima tidak lagi dapat membukanya."))

@@ -73,6 +73,9 @@ def test_police_officer_works_a_referral_on_a_phone_and_keeps_the_letter(page, l
     for cell in (first.nth(0), first.nth(1)):
         _on_screen(page, cell)
     _on_screen(page, page.get_by_role("button", name="Saring"))
+    # The filters are readable: side by side they were cut to "Sem" (for "Semua").
+    for name in ("Urgensi", "Layanan"):
+        assert page.get_by_label(name).bounding_box()["width"] > PHONE["width"] / 2
 
     # Accept, record a service, complete: each action on screen when the officer reaches it.
     page.get_by_role("link", name=emergency.number).click()
@@ -95,7 +98,7 @@ def test_police_officer_works_a_referral_on_a_phone_and_keeps_the_letter(page, l
     complete.scroll_into_view_if_needed()
     _on_screen(page, complete)
     complete.click()
-    expect(page.get_by_role("status")).to_contain_text("Rujukan ini sudah ditutup")
+    expect(page.get_by_role("status")).to_contain_text("Surat Rujukan tetap dapat diunduh")
     _shot(page, "3-done")
     assert Referral.objects.get(pk=emergency.pk).status == Referral.Status.DONE
 
