@@ -65,8 +65,11 @@ LAYOUT = """() => {
       && el.scrollWidth > el.clientWidth + 1; };
   const pseudo = (el) => ['::before', '::after'].some(p => { const s = getComputedStyle(el, p);
       return s.content && s.content !== 'none' && parseFloat(s.width) > width; });
+  // The box an element is laid out in: its containing block when it is positioned absolutely.
+  const boxOf = (el) => getComputedStyle(el).position === 'absolute' ? el.offsetParent : el.parentElement;
+  const outermost = (el) => { const box = boxOf(el); return !(box && sticksOut(box) && !inOwnScroller(box)); };
   const wide = [...document.querySelectorAll('body *')].filter(el => !inOwnScroller(el)
-      && ((sticksOut(el) && !(el.parentElement && sticksOut(el.parentElement))) || (spills(el)
+      && ((sticksOut(el) && outermost(el)) || (spills(el)
           && ![...el.children].some(spills)) || pseudo(el))).slice(0, 4).map(describe);
   return {docWidth: document.documentElement.scrollWidth, width, outside, wide};
 }"""
