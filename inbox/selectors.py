@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 
 from agencies.models import User
+from core import codes
 from core.policy import Capability, can
 from inbox.models import IntakeRequest, Notification
 
@@ -28,8 +29,12 @@ def intake_requests_visible_to(*, user: User) -> QuerySet[IntakeRequest]:
 
 
 def intake_requests_pending(*, user: User) -> QuerySet[IntakeRequest]:
-    """The requests still waiting for registration or a refusal, oldest first."""
-    return intake_requests_visible_to(user=user).filter(status=IntakeRequest.Status.PENDING).order_by("created_at")
+    """The requests still waiting for registration or a refusal: the most urgent first (they carry no deadline
+    of their own, their urgency is how soon they are due), then the oldest first."""
+    most_urgent_first = Case(*(When(urgency=code, then=Value(rank)) for rank, code in enumerate(codes.Urgency.values)),
+                             default=Value(len(codes.Urgency.values)))
+    return (intake_requests_visible_to(user=user).filter(status=IntakeRequest.Status.PENDING)
+            .order_by(most_urgent_first, "created_at", "id"))
 
 
 def intake_requests_decided(*, user: User) -> QuerySet[IntakeRequest]:

@@ -81,6 +81,9 @@ class Referral(TimeStampedModel):
     escalation_reason = models.TextField(_("alasan eskalasi"), blank=True)
 
     ACTIVE_STATUSES = (Status.NEW, Status.ACCEPTED, Status.IN_PROGRESS)
+    # The receiving agency keeps the Surat Rujukan once it completes the referral: it is its official record of
+    # what it received. A declined or revoked referral was never taken on, so its letter goes with it.
+    LETTER_KEPT_STATUSES = (*ACTIVE_STATUSES, Status.DONE)
 
     class Meta:
         ordering = ["-sent_at", "-id"]
@@ -131,6 +134,11 @@ class Referral(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+    def letter_available(self, *, is_sender: bool) -> bool:
+        """Whether this side may download the Surat Rujukan: the sender always, the receiver while the referral
+        is active and after it completed it."""
+        return is_sender or self.status in self.LETTER_KEPT_STATUSES
 
     def is_overdue(self, now=None) -> bool:
         """Unanswered past its answer time (the job's marker may lag by one run)."""

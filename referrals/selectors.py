@@ -29,6 +29,7 @@ OVERDUE_TAB = "terlambat"  # a tab, not a status: unanswered referrals past thei
 STATUS_TABS = (Referral.Status.NEW, Referral.Status.ACCEPTED, Referral.Status.IN_PROGRESS, Referral.Status.DONE,
                Referral.Status.DECLINED)
 INBOX_TABS = (*STATUS_TABS, OVERDUE_TAB)
+CLOSED_TABS = (Referral.Status.DONE, Referral.Status.DECLINED)
 
 
 def referrals_visible_to(*, user: User) -> QuerySet[Referral]:
@@ -68,7 +69,11 @@ def referral_inbox(*, user: User, tab: str = "", urgency: str = "", service: str
         referrals = referrals.filter(requested_services__service=service)
     if number:
         referrals = referrals.filter(number__icontains=number.strip())
-    return referrals.order_by("-sent_at", "-id")
+    if tab in CLOSED_TABS:  # nothing is due on these: the latest first, as a record
+        return referrals.order_by("-sent_at", "-id")
+    # What is due first comes first: a "darurat" referral answered within hours sits above a "segera" one sent
+    # earlier, whatever the order they arrived in.
+    return referrals.order_by("due_at", "id")
 
 
 def inbox_counts(*, user: User) -> dict[str, int]:

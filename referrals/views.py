@@ -165,7 +165,7 @@ def _perform(request: HttpRequest, referral: Referral, action: str, form) -> Non
         messages.success(request, _("Layanan dicatat."))
     elif action == "complete":
         services.referral_complete(outcome=data["outcome"], **arguments)
-        messages.success(request, _("Rujukan selesai. Data yang dibagikan tidak lagi dapat dibuka."))
+        messages.success(request, _("Rujukan selesai. Surat Rujukan tetap dapat diunduh sebagai catatan lembaga Anda."))
     elif action == "revoke":
         services.referral_revoke(reason=data["reason"], **arguments)
         messages.success(request, _("Rujukan dicabut; lembaga penerima tidak lagi dapat membukanya."))
@@ -210,7 +210,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit_record(actor=request.user, action="referral.view", obj=referral, request=request,
                  details={"side": side, "details_shown": show_details})
     context = {"referral": referral, "side": side, "show_details": show_details, "forms": forms,
-               "is_overdue": referral.is_overdue()}
+               "is_overdue": referral.is_overdue(),
+               "letter_available": referral.letter_available(is_sender=referral.is_sender)}
     if show_details:
         rows = shared_rows_for(referral)
         context.update({
@@ -226,9 +227,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
-    """The Surat Rujukan as a PDF: for the sender always, for the receiving agency while the referral is active."""
+    """The Surat Rujukan as a PDF: for the sender always, for the receiving agency while the referral is active
+    and after it completed it (its record of what it received); 404 otherwise, like anything out of scope."""
     referral = _get_referral(request, pk)
-    if not referral.is_sender and not referral.is_active:
+    if not referral.letter_available(is_sender=referral.is_sender):
         raise Http404
     pdf = render_referral_letter(referral)
     audit_record(actor=request.user, action="referral.letter", obj=referral, request=request)

@@ -68,3 +68,14 @@ def test_the_sender_sees_its_own_requests_only(caseworker, patbm):
     mine = services.intake_request_create(actor=caseworker, source_agency=patbm, summary="Perlu kunjungan")
     services.intake_request_create(actor=caseworker, source_agency=other, summary="Perlu kunjungan juga")
     assert list(selectors.intake_requests_sent_by(agency_id=patbm.pk)) == [mine]
+
+
+def test_the_queue_lists_the_most_urgent_first_then_the_oldest(caseworker, patbm):
+    # Intake requests carry no deadline of their own: their urgency is how soon they are due (issue 14).
+    ordinary = services.intake_request_create(actor=caseworker, source_agency=patbm, summary="Biasa", urgency="biasa")
+    soon = services.intake_request_create(actor=caseworker, source_agency=patbm, summary="Segera", urgency="segera")
+    emergency = services.intake_request_create(actor=caseworker, source_agency=patbm, summary="Darurat",
+                                               urgency="darurat")
+    later_soon = services.intake_request_create(actor=caseworker, source_agency=patbm, summary="Segera 2",
+                                                urgency="segera")
+    assert list(selectors.intake_requests_pending(user=caseworker)) == [emergency, soon, later_soon, ordinary]

@@ -52,7 +52,10 @@ def test_completed_referral_shows_the_partner_only_its_status(referral, police_o
     for detail in (referral.victim.survivor_code, "Perlu tindak lanjut lembaga Anda.", "Laporan polisi diterbitkan.",
                    referral.shared["caseworker"]["name"]):
         assert detail not in text
-    assert_hidden(client.get(f"/rujukan/{referral.pk}/surat.pdf"))
+    # The Surat Rujukan stays theirs (issue 14): it is the agency's official record of what it received.
+    assert f'href="/rujukan/{referral.pk}/surat.pdf"' in text
+    letter = client.get(f"/rujukan/{referral.pk}/surat.pdf")
+    assert letter.status_code == 200 and letter["Content-Type"] == "application/pdf"
     # ... while the sender still reads the whole referral and its outcome.
     sender_view = client_for(caseworker).get(f"/rujukan/{referral.pk}/").content.decode()
     assert "Laporan polisi diterbitkan." in sender_view and referral.victim.survivor_code in sender_view
@@ -60,8 +63,12 @@ def test_completed_referral_shows_the_partner_only_its_status(referral, police_o
 
 def test_declined_referral_shows_the_partner_only_its_status(referral, police_officer):
     services.referral_decline(referral=referral, actor=police_officer, reason="Bukan kewenangan kami.")
-    text = client_for(police_officer).get(f"/rujukan/{referral.pk}/").content.decode()
+    client = client_for(police_officer)
+    text = client.get(f"/rujukan/{referral.pk}/").content.decode()
     assert "Ditolak" in text and referral.victim.survivor_code not in text
+    # A referral never taken on leaves no letter with the agency that declined it.
+    assert "surat.pdf" not in text
+    assert_hidden(client.get(f"/rujukan/{referral.pk}/surat.pdf"))
 
 
 @pytest.mark.parametrize("persona", ["official", "outsider", "sysadmin"])

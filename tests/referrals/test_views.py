@@ -240,3 +240,21 @@ def test_refer_in_keeps_the_text_on_a_missing_field(db, caseworker):
                                                              "contact_hint": "Telepon kantor desa."})
     assert response.status_code == 200 and "Telepon kantor desa." in response.content.decode()
     assert not IntakeRequest.objects.exists()
+
+
+def test_inbox_lists_what_is_due_first_first(consented_case, caseworker, police_agency, police_officer):
+    # The "segera" referral arrives after the "darurat" one, which must be answered sooner: newest first (the old
+    # order) put the "segera" one on top (issue 14).
+    other_case = new_case(caseworker)
+    record_sharing_consent(other_case, caseworker)
+    emergency = send(caseworker, consented_case, police_agency, urgency="darurat")
+    soon = send(caseworker, other_case, police_agency, urgency="segera")
+    assert emergency.due_at < soon.due_at and emergency.sent_at < soon.sent_at
+    for tab in ("baru", "semua"):
+        text = client_for(police_officer).get("/rujukan/masuk/", {"tab": tab}).content.decode()
+        assert text.index(emergency.number) < text.index(soon.number), tab
+    # The closed tabs are a record: the latest first.
+    for referral in (soon, emergency):
+        services.referral_decline(referral=referral, actor=police_officer, reason="Bukan kewenangan kami.")
+    text = client_for(police_officer).get("/rujukan/masuk/", {"tab": "ditolak"}).content.decode()
+    assert text.index(soon.number) < text.index(emergency.number)
