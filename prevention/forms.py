@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Region, User
 from agencies.selectors import district_kecamatan, district_villages
 from core import bounds, codes
+from core.dates import DayFirstDateInput
 from core.idempotency import SubmissionKeyForm
 from core.versioning import VersionedForm
 from prevention.models import (
@@ -29,7 +30,7 @@ from prevention.models import (
 from prevention.selectors import COVERAGE_SORTS
 from prevention.services import PHOTOS_PER_ACTIVITY, Participants
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = DayFirstDateInput()
 
 
 def _date_field(label, bound: bounds.DateRange, **kwargs) -> forms.DateField:
