@@ -8,6 +8,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Region, User
@@ -69,8 +70,15 @@ class MultiplePhotoField(forms.FileField):
         return [single_clean(data, initial)] if data else []
 
 
-PHOTO_HELP = _("JPG atau PNG, paling besar 5 MB per foto, paling banyak %(max)s foto. Hindari wajah anak yang "
-               "dapat dikenali.") % {"max": PHOTOS_PER_ACTIVITY}
+
+
+def _photo_help() -> str:
+    return _("JPG atau PNG, paling besar 5 MB per foto, paling banyak %(max)s foto. Hindari wajah anak yang "
+             "dapat dikenali.") % {"max": PHOTOS_PER_ACTIVITY}
+
+
+# Lazy as a whole: `%` on a lazy string translates it at import, in the default language, for good.
+PHOTO_HELP = lazy(_photo_help, str)()
 
 
 def village_choices(*, exclude_with_group: bool = False) -> list:
