@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from agencies.models import User
 from cases.models import AgendaItem, AgendaReminder, Case, PlannedService
@@ -135,7 +135,8 @@ class AgendaRow:
         if self.done:
             return _("Selesai")
         if self.is_overdue:
-            return _("Terlambat %(days)s hari") % {"days": self.days_late}
+            return ngettext("Terlambat %(days)s hari", "Terlambat %(days)s hari", self.days_late) % {
+                "days": self.days_late}
         if self.is_today:
             return _("Hari ini")
         return _("Akan datang")

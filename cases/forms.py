@@ -23,6 +23,7 @@ from cases.rules import ASSESSMENT_NEEDS, need_label
 from cases.selectors import CaseFilters, agency_workers
 from cases.services import NIK_PATTERN
 from core import bounds, codes
+from core.dates import DayFirstDateInput, DayFirstDateTimeInput
 from core.idempotency import SubmissionKeyForm
 from core.policy import Capability, can
 from core.versioning import VersionedForm
@@ -30,8 +31,8 @@ from core.versioning import VersionedForm
 if TYPE_CHECKING:
     from inbox.models import IntakeRequest
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE_WIDGET = DayFirstDateInput()
+DATETIME_WIDGET = DayFirstDateTimeInput()
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 BLANK = [("", "---------")]
 # A choice on an intake row starts empty: a preselected code would go unnoticed into the statistics.

@@ -163,6 +163,8 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Dates are typed day first in both languages, whatever the browser's language (core/dates.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Makassar"  # WITA, the district's local time
 USE_TZ = True
 

@@ -85,7 +85,7 @@ class ViolenceType(models.TextChoices):
     PSYCHOLOGICAL = "psikis", _("Psikis")
     SEXUAL = "seksual", _("Seksual")
     EXPLOITATION = "eksploitasi", _("Eksploitasi")
-    TRAFFICKING = "tppo", _("Trafficking (TPPO)")
+    TRAFFICKING = "tppo", _("Perdagangan orang (TPPO)")
     NEGLECT = "penelantaran", _("Penelantaran")
     OTHER = "lainnya", _("Lainnya")
 
@@ -273,7 +273,7 @@ class ConsentGiver(models.TextChoices):
 
 class DocumentType(models.TextChoices):
     COMPLAINT_FORM = "formulir_pengaduan", _("Formulir pengaduan")
-    CONSENT = "informed_consent", _("Informed consent")
+    CONSENT = "informed_consent", _("Persetujuan setelah penjelasan (informed consent)")
     ASSESSMENT = "lembar_asesmen", _("Lembar asesmen")
     PLAN = "rencana_intervensi", _("Rencana intervensi")
     REFERRAL_LETTER = "surat_rujukan", _("Surat rujukan")

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import bounds
+from core.dates import DayFirstDateInput
 from core.idempotency import SubmissionKeyForm
 from core.models import CalendarOverride
 
@@ -13,9 +14,9 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Pengguna"), required=False, max_length=bounds.MAX_SEARCH)
     object_label = forms.CharField(label=_("Objek (nomor atau kode)"), required=False, max_length=bounds.MAX_SEARCH)
     date_from = forms.DateField(label=_("Dari tanggal"), required=False, validators=[bounds.SEARCH.validator()],
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=DayFirstDateInput())
     date_to = forms.DateField(label=_("Sampai tanggal"), required=False, validators=[bounds.SEARCH.validator()],
-                              widget=forms.DateInput(attrs={"type": "date"}))
+                              widget=DayFirstDateInput())
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -33,7 +34,7 @@ class AuditFilterForm(forms.Form):
 
 class CalendarOverrideForm(SubmissionKeyForm):
     day = forms.DateField(label=_("Tanggal"), validators=[bounds.CALENDAR.validator()],
-                          widget=forms.DateInput(attrs={"type": "date"}))
+                          widget=DayFirstDateInput())
     kind = forms.ChoiceField(label=_("Jenis koreksi"), choices=CalendarOverride.Kind.choices,
                              initial=CalendarOverride.Kind.HOLIDAY, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Keterangan"), max_length=200,

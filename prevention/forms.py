@@ -8,12 +8,14 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from agencies.forms import StaffChoiceField
 from agencies.models import Region, User
 from agencies.selectors import district_kecamatan, district_villages
 from core import bounds, codes
+from core.dates import DayFirstDateInput
 from core.idempotency import SubmissionKeyForm
 from core.versioning import VersionedForm
 from prevention.models import (
@@ -30,7 +32,7 @@ from prevention.models import (
 from prevention.selectors import COVERAGE_SORTS
 from prevention.services import PHOTOS_PER_ACTIVITY, Participants
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = DayFirstDateInput()
 
 
 def _date_field(label, bound: bounds.DateRange, **kwargs) -> forms.DateField:
@@ -69,8 +71,15 @@ class MultiplePhotoField(forms.FileField):
         return [single_clean(data, initial)] if data else []
 
 
-PHOTO_HELP = _("JPG atau PNG, paling besar 5 MB per foto, paling banyak %(max)s foto. Hindari wajah anak yang "
-               "dapat dikenali.") % {"max": PHOTOS_PER_ACTIVITY}
+
+
+def _photo_help() -> str:
+    return _("JPG atau PNG, paling besar 5 MB per foto, paling banyak %(max)s foto. Hindari wajah anak yang "
+             "dapat dikenali.") % {"max": PHOTOS_PER_ACTIVITY}
+
+
+# Lazy as a whole: `%` on a lazy string translates it at import, in the default language, for good.
+PHOTO_HELP = lazy(_photo_help, str)()
 
 
 def village_choices(*, exclude_with_group: bool = False) -> list:

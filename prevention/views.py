@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.access import get_in_scope_or_404
@@ -339,7 +340,8 @@ def patbm_photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
         except services.PreventionError as error:
             _service_error(form, error)
         else:
-            messages.success(request, _("%(n)s foto diunggah.") % {"n": len(saved)})
+            messages.success(request, ngettext("%(n)s foto diunggah.", "%(n)s foto diunggah.", len(saved))
+                             % {"n": len(saved)})
             return redirect(claim.url)
     return _render(request, "prevention/patbm_activity_detail.html",
                    {"activity": activity, "can_edit": True, "photo_form": form}, "patbm")

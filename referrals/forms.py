@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.selectors import district_kecamatan
 from core import bounds
 from core.codes import Service, Urgency
+from core.dates import DayFirstDateInput
 from core.idempotency import SubmissionKeyForm
 from core.policy import Capability, can
 from referrals.models import Referral
@@ -103,7 +104,7 @@ class OutcomeForm(SubmissionKeyForm):
 class ServiceRecordForm(SubmissionKeyForm):
     service = forms.ChoiceField(label=_("Layanan yang diberikan"), choices=Service.choices)
     delivered_on = forms.DateField(label=_("Tanggal layanan"), validators=[bounds.RECORD.validator()],
-                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                   widget=DayFirstDateInput())
     notes = forms.CharField(label=_("Catatan"), required=False, widget=TEXTAREA)
 
     def __init__(self, *args, services=(), **kwargs) -> None:

@@ -14,6 +14,7 @@ import csv
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reports.presentation import Presentation, ShownTable
 
@@ -71,6 +72,49 @@ def export_csv(presentation: Presentation, *, keys: list[str] | None = None) -> 
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+# Sheet names in the active language (a spreadsheet tab holds at most 31 characters: the titles are longer).
+SHEET_NAMES = {
+    "gbvims": gettext_lazy("Jenis kekerasan GBVIMS"),
+    "monthly": gettext_lazy("Per bulan"),
+    "category": gettext_lazy("Kategori korban"),
+    "age": gettext_lazy("Usia korban"),
+    "child": gettext_lazy("Anak dan dewasa"),
+    "violence": gettext_lazy("Jenis kekerasan"),
+    "place": gettext_lazy("Tempat kejadian"),
+    "education": gettext_lazy("Pendidikan korban"),
+    "occupation": gettext_lazy("Pekerjaan korban"),
+    "marital": gettext_lazy("Status perkawinan"),
+    "disability": gettext_lazy("Disabilitas"),
+    "kecamatan_cases": gettext_lazy("Kasus per kecamatan"),
+    "kecamatan_victims": gettext_lazy("Korban per kecamatan"),
+    "kdrt": gettext_lazy("KDRT"),
+    "case_type": gettext_lazy("Jenis kasus"),
+    "relationship": gettext_lazy("Hubungan pelaku"),
+    "perpetrator": gettext_lazy("Pelaku"),
+    "services": gettext_lazy("Layanan diterima"),
+    "referrals": gettext_lazy("Rujukan"),
+    "prevention": gettext_lazy("Pencegahan"),
+    "agencies": gettext_lazy("Lembaga penanganan"),
+}
+SHEET_NAME_MAX = 31  # Excel's limit
+_NOT_IN_SHEET_NAMES = str.maketrans({character: " " for character in "[]:*?/\\"})
+
+
+def sheet_names(keys: list[str]) -> list[str]:
+    """A readable, unique name of at most 31 characters for each table (its title when it has no short name)."""
+    taken = {str(_("Keterangan")).casefold()}
+    names = []
+    for key in keys:
+        base = str(SHEET_NAMES.get(key, key)).translate(_NOT_IN_SHEET_NAMES).strip()[:SHEET_NAME_MAX]
+        name, number = base, 2
+        while name.casefold() in taken:
+            suffix = f" ({number})"
+            name, number = base[:SHEET_NAME_MAX - len(suffix)] + suffix, number + 1
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
 def export_xlsx(presentation: Presentation) -> bytes:
     """One sheet per table, a first sheet with the period, the edition and the legend."""
     from openpyxl import Workbook
@@ -81,8 +125,9 @@ def export_xlsx(presentation: Presentation) -> bytes:
     cover.title = _("Keterangan")
     for line in _header(presentation):
         cover.append([safe_cell(v) for v in line])
-    for table in presentation.tables:
-        sheet = workbook.create_sheet(title=table.key[:31])
+    names = sheet_names([table.key for table in presentation.tables])
+    for table, name in zip(presentation.tables, names, strict=True):
+        sheet = workbook.create_sheet(title=name)
         for line in table_lines(table, presentation):
             sheet.append([safe_cell(v) for v in line])
         sheet["A1"].font = Font(bold=True)

@@ -81,7 +81,8 @@ def test_referral_to_the_police_from_sending_to_completion(page, live_server, ne
     page.get_by_role("button", name="Terima rujukan").click()
     expect(page.get_by_role("alert")).to_contain_text("Rujukan diterima")
     page.get_by_label("Layanan yang diberikan").select_option(label="Penegakan Hukum")
-    expect(page.get_by_label("Tanggal layanan")).to_have_value(timezone.localdate().isoformat())
+    # Shown day first, as every page writes dates (core/dates.py).
+    expect(page.get_by_label("Tanggal layanan")).to_have_value(timezone.localdate().strftime("%d-%m-%Y"))
     page.get_by_label("Catatan").fill("Laporan polisi dibuat; korban didampingi saat BAP.")
     page.get_by_role("button", name="Catat layanan").click()
     expect(page.get_by_text("Laporan polisi dibuat; korban didampingi saat BAP.")).to_be_visible()

@@ -87,7 +87,8 @@ class PageParser(HTMLParser):
             self._textarea.default = [""]
 
     def _input(self, a: dict) -> None:
-        kind, name = a.get("type", "text").lower(), a.get("name")
+        # Date inputs are text inputs that say what they hold (core/dates.py).
+        kind, name = (a.get("data-date-kind") or a.get("type", "text")).lower(), a.get("name")
         if kind in ("submit", "image"):
             if name:
                 self._form.buttons.append((name, a.get("value", "")))
