@@ -53,6 +53,13 @@ class LockoutBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
+def lockout_username(request, credentials) -> str:
+    """The username axes counts and stores, as django-axes would take it, cut to what a username can be: a
+    100,000-character "username" posted to the login page must be refused, not stored (its column holds 255)."""
+    source = credentials if credentials else getattr(request, "POST", {})
+    return str((source or {}).get("username") or "")[:150]
+
+
 def lockout_message() -> str:
     # The same words for every username, existing or not, and no count of attempts: nothing to learn from.
     return _("Terlalu banyak percobaan masuk yang gagal. Demi keamanan, masuk dengan nama pengguna ini dari "

@@ -15,6 +15,7 @@ from core import outbox
 from core.models import OutboxMessage
 from inbox import services as inbox_services
 from inbox.models import Notification
+from tests.conftest import client_for
 
 ADDRESS = "pendamping_uji@contoh.simpul.test"
 
@@ -185,7 +186,7 @@ def test_two_relays_at_once_deliver_each_message_once(with_address):
     assert not OutboxMessage.objects.exclude(status=OutboxMessage.Status.SENT).exists()
 
 
-def test_the_admin_lists_pending_and_failed_messages_read_only(with_address, smtp_down, settings, client,
+def test_the_admin_lists_pending_and_failed_messages_read_only(with_address, smtp_down, settings,
                                                                django_capture_on_commit_callbacks):
     from agencies.models import User
 
@@ -194,7 +195,7 @@ def test_the_admin_lists_pending_and_failed_messages_read_only(with_address, smt
         _notify(with_address)
     message = OutboxMessage.objects.get()
     admin = User.objects.create_superuser("admin_uji", "admin@contoh.simpul.test", "kata-sandi-uji-panjang")
-    client.force_login(admin)
+    client = client_for(admin)  # signed in as a person would be, second factor included where the policy asks it
     page = client.get("/django-admin/core/outboxmessage/?status__exact=gagal").content.decode()
     assert inbox_services.NOTIFICATION_EMAIL in page and "ConnectionRefusedError" in page
     assert ADDRESS not in page

@@ -60,6 +60,15 @@ def test_the_lockout_is_per_address_and_a_forged_forwarded_header_does_not_escap
     assert _signed_in(desk)
 
 
+def test_a_username_of_100000_characters_is_refused_and_counted_by_its_first_150(db):
+    """The hostile-input walk found a 500 on PostgreSQL: django-axes stored the whole posted username (255 max)."""
+    from axes.models import AccessAttempt
+
+    answer = _login(client_for(None), "x" * 100_000, "salah")
+    assert answer.status_code == 200 and "Masuk ke Simpul" in answer.content.decode()
+    assert [len(a.username) for a in AccessAttempt.objects.all()] == [150]
+
+
 def test_the_lockout_ends_after_the_cool_off(caseworker, settings):
     with time_machine.travel(timezone.now(), tick=False) as clock:
         for _ in range(5):

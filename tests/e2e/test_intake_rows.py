@@ -42,8 +42,10 @@ def test_added_victim_and_perpetrator_rows_start_empty_without_an_error_banner(p
     expect(first.get_by_label("Nama korban")).to_have_value("Ibu Sintetis")  # what was typed stays
     victim_selects = selected_labels(second)
     assert {"Jenis kelamin", "Pendidikan", "Pekerjaan"} <= set(victim_selects), victim_selects
-    # Empty, or an explicit "not known" / "choose the kecamatan first": never a code chosen for the worker.
-    empty = {"— pilih —", "---------", "Luar kabupaten / tidak diketahui", "Pilih kecamatan dulu"}
+    # Empty, or an explicit "not known" / "choose the kecamatan first" / "same as the incident" (the victim's own
+    # place, said in words): never a code chosen for the worker.
+    empty = {"— pilih —", "---------", "Luar kabupaten / tidak diketahui", "Pilih kecamatan dulu",
+             "Sama dengan tempat kejadian", "Sama dengan kejadian", "Sama dengan lokasi kejadian"}
     assert set(victim_selects.values()) <= empty, victim_selects
     assert victim_selects["Pendidikan"] == victim_selects["Pekerjaan"] == "— pilih —"
 

@@ -25,10 +25,9 @@ POLICE_ADDRESS = "polisi@contoh.simpul.test"
 # The web process: the caseworker sends the referral through the real form and follows the redirect.
 POST_REFERRAL = """
 import json, time
-from django.test import Client
 from agencies.models import User
-client = Client()
-client.force_login(User.objects.get(username={username!r}))
+from tests.conftest import client_for  # signed in with the second factor, as the caseworker would be
+client = client_for(User.objects.get(username={username!r}))
 started = time.monotonic()
 response = client.post({url!r}, {data!r}, follow=True)
 print(json.dumps({{"seconds": time.monotonic() - started, "status": response.status_code,
