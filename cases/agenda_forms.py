@@ -5,14 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agencies.forms import staff_label
 from agencies.models import User
 from cases.agenda import NOTE_MAX, Period, agenda_assignees
-from cases.forms import BLANK, _ActionForm, _date_field, _helper
+from cases.forms import BLANK, _ActionForm, _date_field, _helper, worker_filter
 from cases.models import Case
-from cases.selectors import agency_workers
 from core import bounds, codes
-from core.policy import Capability, can
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -41,12 +38,7 @@ class AgendaFilterForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Who sees the unit's cases (core.policy) may narrow the agenda to one worker's.
-        if can(user, Capability.CASE_VIEW_UNIT):
-            self.fields["worker"].choices = [("", _("Semua pendamping"))] + [
-                (worker.pk, staff_label(worker)) for worker in agency_workers(agency_id=user.agency_id)]
-        else:
-            del self.fields["worker"]
+        worker_filter(self, user)  # who sees the unit's cases may narrow the agenda to one worker's
         self.helper = _helper(_("Terapkan"), method="get")
         self.helper.form_class = "row row-cols-md-auto g-2 align-items-end"
 

@@ -633,17 +633,23 @@ class CaseFilterForm(forms.Form):
         return CaseFilters(**{key: value for key, value in data.items() if value not in (None, "", False)})
 
 
+def worker_filter(form: forms.Form, user: User) -> None:
+    """The "Pendamping" filter of a unit's lists (Tenggat, Agenda): every worker of the agency for who sees the
+    unit's cases (core.policy), no such filter for the others."""
+    if can(user, Capability.CASE_VIEW_UNIT):
+        form.fields["worker"].choices = [("", _("Semua pendamping"))] + [
+            (worker.pk, staff_label(worker)) for worker in agency_workers(agency_id=user.agency_id)]
+    else:
+        del form.fields["worker"]
+
+
 class DeadlineFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Hanya yang lewat tenggat"), required=False)
     worker = forms.TypedChoiceField(label=_("Pendamping"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if can(user, Capability.CASE_VIEW_UNIT):
-            self.fields["worker"].choices = [("", _("Semua pendamping"))] + [
-                (worker.pk, staff_label(worker)) for worker in agency_workers(agency_id=user.agency_id)]
-        else:
-            del self.fields["worker"]
+        worker_filter(self, user)
         self.helper = _helper(_("Terapkan"), method="get")
         self.helper.form_class = "row row-cols-md-auto g-2 align-items-end"
 
