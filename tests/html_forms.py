@@ -70,7 +70,8 @@ class _FormParser(HTMLParser):
             self._form.add(name, value)
             if kind == "hidden":
                 self._form.hidden[name] = value
-            elif kind in ("text", "email", "tel", "number"):
+            elif kind in ("text", "email", "tel", "number") and "data-date-kind" not in attrs:
+                # A date typed as dd-mm-yyyy is a text input too (core.dates), but not free text.
                 self._form.text_fields.append(name)
         elif tag == "select" and name:
             self._select, self._select_first, self._select_chosen = name, None, False

@@ -95,11 +95,12 @@ def test_caseworker_takes_a_case_to_closure_and_the_supervisor_approves(page, li
     expect(page.locator("[aria-current=step]")).to_contain_text("Rencana intervensi")
 
     # A service given
-    page.get_by_role("region", name="Layanan yang diberikan").get_by_role("link", name="Catat layanan").click()
+    services_given = page.get_by_role("region", name="Layanan yang diberikan", exact=True)
+    services_given.get_by_role("link", name="Catat layanan").click()
     page.get_by_role("combobox", name=SERVICE_LABEL).select_option(label="Kesehatan")
     page.get_by_label("Bagian dari rencana").select_option(index=1)
     page.get_by_role("button", name="Catat layanan").click()
-    expect(page.get_by_role("region", name="Layanan yang diberikan")).to_contain_text("Kesehatan")
+    expect(page.get_by_role("region", name="Layanan yang diberikan", exact=True)).to_contain_text("Kesehatan")
 
     # Closure request
     page.get_by_role("link", name="Ajukan terminasi").click()

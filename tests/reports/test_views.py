@@ -93,7 +93,7 @@ def test_gbvims_export_and_xlsx_export(supervisor, october):
     assert ["Rape", "0", "0", "0", "1", "1"] in rows
     assert ["Physical Assault", "1", "0", "0", "1", "2"] in rows
     workbook = load_workbook(io.BytesIO(client.get("/laporan/ekspor/xlsx/" + OCTOBER + "internal").content))
-    sheet = workbook["violence"]
+    sheet = workbook["Jenis kekerasan"]  # sheet names are readable labels (reports.exports.SHEET_NAMES)
     assert [c.value for c in sheet[3]] == ["Fisik", 1, 0, 0, 1, 2]
 
 
@@ -113,5 +113,5 @@ def test_a_region_name_that_looks_like_a_formula_is_escaped_in_both_exports(offi
     text = client.get("/laporan/ekspor/csv/" + OCTOBER + "publikasi").content.decode("utf-8-sig")
     assert "'=cmd|" in text and "\n=cmd" not in text and ",=cmd" not in text
     workbook = load_workbook(io.BytesIO(client.get("/laporan/ekspor/xlsx/" + OCTOBER + "publikasi").content))
-    names = [row[0].value for row in workbook["kecamatan_cases"].iter_rows()]
+    names = [row[0].value for row in workbook["Kasus per kecamatan"].iter_rows()]
     assert "'=cmd|'/c calc'!A1" in names and not any(str(n).startswith("=") for n in names if n)
